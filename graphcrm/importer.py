@@ -1,0 +1,423 @@
+"""Validated import of the CSV / XLSX formats (a public contract: see README, "Import formats").
+
+`import_path(store, path)` reads a folder of CSV files or one workbook, checks everything
+before writing anything, and reports every problem as `file:row:column: what is wrong (got X,
+expected Y)`. Only a clean input is written, in batches (one transaction each), with MERGE on
+ids, so re-importing the same files changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graphcrm import fields as F
+from graphcrm.fields import Problem
+from graphcrm.plan import Plan, Where
+from graphcrm.schema import (
+    ACCOUNT_KINDS,
+    ACCOUNT_STATUSES,
+    ATTITUDES,
+    NATURES,
+    OPPORTUNITY_STATUSES,
+    ORG_KINDS,
+    REFERRAL_OUTCOMES,
+    ROLES,
+    STAGES,
+    STANCES,
+    TIE_TYPES,
+    TIERS,
+    stage_property,
+)
+from graphcrm.store import Store
+from graphcrm.tabular import Table, TableError, read_csv, read_xlsx
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file: its parser, and whether a value is required."""
+
+    name: str
+    parse: F.Parser = F.text
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One import file: its columns and how a parsed row enters the plan."""
+
+    name: str
+    columns: tuple[Column, ...]
+    add: Callable[[Plan, dict[str, Any], Where], None] = field(compare=False)
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+class InvalidInput(Exception):
+    """The input has problems; nothing was written. `problems` lists every one."""
+
+    def __init__(self, problems: Sequence[Problem | str]) -> None:
+        self.problems = [str(p) for p in problems]
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote (or, with dry_run, would write): counts by label and type."""
+
+    counts: dict[str, int]
+    written: bool
+
+
+def import_path(store: Store, path: Path, *, dry_run: bool = False, progress: bool = True) -> ImportResult:
+    """Import a folder of CSV files, one CSV, a workbook, or a `.jsonl` export.
+
+    Everything is checked first; on any problem, `InvalidInput` lists them all and nothing is
+    written. With `dry_run`, a clean input is reported but not written.
+    """
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        from graphcrm.export import plan_jsonl
+
+        plan, read_problems = plan_jsonl(path)
+    else:
+        tables, read_problems = read_tables(path)
+        plan = plan_tables(tables)
+        plan.complete = plan.complete and not read_problems
+    return apply_plan(store, plan, read_problems, dry_run=dry_run, progress=progress)
+
+
+def apply_plan(
+    store: Store,
+    plan: Plan,
+    read_problems: Sequence[str] = (),
+    *,
+    dry_run: bool = False,
+    progress: bool = True,
+) -> ImportResult:
+    """Check `plan` against the database, then write it unless there is any problem or dry_run."""
+    problems = [*read_problems, *map(str, plan.check(store))]
+    if problems:
+        raise InvalidInput(problems)
+    if not dry_run:
+        plan.write(store, progress=progress)
+    return ImportResult(plan.counts, written=not dry_run)
+
+
+# -- how each file's rows enter the plan --------------------------------------------------------
+
+
+def _add_account(plan: Plan, row: dict[str, Any], where: Where) -> None:
+    label = "Account" if row["kind"] in ACCOUNT_KINDS else "Org"
+    plan.add_node(row["id"], label, _props(row), where)
+
+
+def _add_person(plan: Plan, row: dict[str, Any], where: Where) -> None:
+    props = _props(row, drop=("org_id", "is_rep"))
+    plan.add_node(row["id"], "Person", props, where, rep=row.get("is_rep"))
+    if row.get("org_id"):
+        plan.add_rel(
+            "WORKS_AT",
+            row["id"],
+            row["org_id"],
+            {},
+            where,
+            target_labels=("Account", "Org"),
+            columns=("id", "org_id"),
+        )
+
+
+def _add_tie(plan: Plan, row: dict[str, Any], where: Where) -> None:
+    kind = row["type"]
+    props = _props(row, drop=("source", "target", "type"))
+    props.setdefault("strength", 0.5)
+    if kind == "TIED_TO":
+        props["kind"] = props.pop("context", "") or "tie"
+        plan.add_rel(
+            kind,
+            row["source"],
+            row["target"],
+            props,
+            where,
+            source_labels=("Person", "Account"),
+            target_labels=("Org",),
+            key=props["kind"],
+        )
+    else:
+        plan.add_rel(kind, row["source"], row["target"], props, where)
+
+
+def _add_opportunity(plan: Plan, row: dict[str, Any], where: Where) -> None:
+    plan.add_node(row["id"], "Opportunity", _props(row, drop=("account_id",)), where)
+    plan.add_rel(
+        "FOR",
+        row["id"],
+        row["account_id"],
+        {},
+        where,
+        source_labels=("Opportunity",),
+        target_labels=("Account",),
+        columns=("id", "account_id"),
+    )
+
+
+def _add_member(plan: Plan, row: dict[str, Any], where: Where) -> None:
+    props = _props(row, drop=("opportunity_id", "person_id", "stage_influence"))
+    for stage, percent in (row.get("stage_influence") or {}).items():
+        props[stage_property(stage)] = percent
+        plan.stage_totals[(row["opportunity_id"], stage)].append((percent, where))
+    plan.add_rel(
+        "IN_COMMITTEE",
+        row["person_id"],
+        row["opportunity_id"],
+        props,
+        where,
+        target_labels=("Opportunity",),
+        columns=("person_id", "opportunity_id"),
+    )
+
+
+def _add_referral(plan: Plan, row: dict[str, Any], where: Where) -> None:
+    props = _props(row, drop=("source", "target"))
+    people_or_accounts = ("Account", "Person")
+    plan.add_rel(
+        "REFERRED",
+        row["source"],
+        row["target"],
+        props,
+        where,
+        source_labels=people_or_accounts,
+        target_labels=people_or_accounts,
+    )
+    if row.get("by_person"):
+        plan.require(row["by_person"], ("Person",), where.at("by_person"))
+
+
+def _props(row: dict[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
+    """The row's non-empty values, minus link columns."""
+    skip = set(drop)
+    return {k: v for k, v in row.items() if k not in skip and v not in (None, "", [], {})}
+
+
+_ID = Column("id", F.identifier, required=True)
+_NAME = Column("name", required=True)
+
+FILES: dict[str, FileSpec] = {
+    spec.name: spec
+    for spec in (
+        FileSpec(
+            "accounts",
+            (
+                _ID,
+                _NAME,
+                Column("kind", F.one_of(ACCOUNT_KINDS + ORG_KINDS, "account kind"), required=True),
+                Column("industry"),
+                Column("nature", F.one_of(NATURES, "nature")),
+                Column("tier", F.one_of(TIERS, "tier")),
+                Column("status", F.one_of(ACCOUNT_STATUSES, "account status")),
+                Column("revenue", F.number(0)),
+                Column("potential", F.number(0)),
+                Column("region"),
+            ),
+            _add_account,
+        ),
+        FileSpec(
+            "people",
+            (
+                _ID,
+                _NAME,
+                Column("org_id", F.identifier),
+                Column("title"),
+                Column("department"),
+                Column("rank", F.integer(1)),
+                Column("is_rep", F.boolean),
+                Column("email"),
+                Column("phone"),
+                Column("birthday", F.date),
+                Column("hobbies"),
+                Column("channels", F.semicolon_list),
+                Column("notes"),
+            ),
+            _add_person,
+        ),
+        FileSpec(
+            "ties",
+            (
+                Column("source", F.identifier, required=True),
+                Column("target", F.identifier, required=True),
+                Column("type", F.one_of(TIE_TYPES, "tie type"), required=True),
+                Column("strength", F.number(0, 1)),
+                Column("context"),
+                Column("since", F.date),
+                Column("last_contact", F.date),
+            ),
+            _add_tie,
+        ),
+        FileSpec(
+            "opportunities",
+            (
+                _ID,
+                Column("account_id", F.identifier, required=True),
+                Column("name"),
+                Column("stage", F.one_of(STAGES, "stage")),
+                Column("value", F.number(0)),
+                Column("close_date", F.date),
+                Column("status", F.one_of(OPPORTUNITY_STATUSES, "opportunity status")),
+            ),
+            _add_opportunity,
+        ),
+        FileSpec(
+            "committee",
+            (
+                Column("opportunity_id", F.identifier, required=True),
+                Column("person_id", F.identifier, required=True),
+                Column("roles", F.list_of(ROLES, "role")),
+                Column("attitude", F.one_of(ATTITUDES, "attitude")),
+                Column("stance", F.one_of(STANCES, "stance")),
+                Column("influence", F.number(0, 100)),
+                Column("stage_influence", F.stage_influence),
+            ),
+            _add_member,
+        ),
+        FileSpec(
+            "referrals",
+            (
+                Column("source", F.identifier, required=True),
+                Column("target", F.identifier, required=True),
+                Column("date", F.date),
+                Column("by_person", F.identifier),
+                Column("value", F.number(0)),
+                Column("outcome", F.one_of(REFERRAL_OUTCOMES, "outcome")),
+            ),
+            _add_referral,
+        ),
+    )
+}
+FILE_ORDER = tuple(FILES)
+
+
+# -- reading and checking -------------------------------------------------------------------------
+
+
+def read_tables(path: Path) -> tuple[list[Table], list[str]]:
+    """The import tables at `path` (a folder of CSV files, one CSV file, or a workbook)."""
+    problems: list[str] = []
+    tables: list[Table] = []
+    if path.is_dir():
+        found = {p.stem.lower(): p for p in path.iterdir() if p.suffix.lower() == ".csv"}
+        unknown = sorted(set(found) - set(FILES))
+        problems += [
+            f"{found[n].name}: unknown file (expected one of {', '.join(f + '.csv' for f in FILE_ORDER)})"
+            for n in unknown
+        ]
+        if not set(found) & set(FILES) and not unknown:
+            problems.append(
+                f"{path}: no import files found (expected {', '.join(f + '.csv' for f in FILE_ORDER)})"
+            )
+        for name in FILE_ORDER:
+            if name in found:
+                try:
+                    tables.append(read_csv(found[name]))
+                except TableError as exc:
+                    problems.append(str(exc))
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            sheets = read_xlsx(path)
+        except TableError as exc:
+            return [], [str(exc)]
+        unknown = sorted(set(sheets) - set(FILES))
+        problems += [
+            f"{path.name}[{n}]: unknown sheet (expected sheets named {', '.join(FILE_ORDER)})"
+            for n in unknown
+        ]
+        if not set(sheets) & set(FILES):
+            problems.append(
+                f"{path.name}: no import sheets found (expected sheets named {', '.join(FILE_ORDER)})"
+            )
+        tables = [sheets[name] for name in FILE_ORDER if name in sheets]
+    elif path.suffix.lower() == ".csv":
+        if path.stem.lower() not in FILES:
+            return [], [
+                f"{path.name}: unknown file (expected one of {', '.join(f + '.csv' for f in FILE_ORDER)})"
+            ]
+        try:
+            tables = [read_csv(path)]
+        except TableError as exc:
+            problems.append(str(exc))
+    elif path.exists():
+        problems.append(
+            f"{path.name}: cannot import this kind of file (expected a folder of CSV files, "
+            "a .csv, an .xlsx workbook or a .jsonl export)"
+        )
+    else:
+        problems.append(f"{path}: no such file or folder")
+    return tables, problems
+
+
+def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
+    """Check one table's header and cells, adding its rows to `plan` and its problems too."""
+    columns = set(table.columns)
+    expected = ", ".join(c.name for c in spec.columns)
+    missing = [name for name in spec.required if name not in columns]
+    for name in missing:
+        plan.problems.append(
+            Problem(
+                table.source,
+                1,
+                name,
+                "required column is missing",
+                ", ".join(table.columns),
+                f"columns {expected}",
+            )
+        )
+        plan.complete = False
+    known = {c.name for c in spec.columns}
+    for name in table.columns:
+        if name and name not in known:
+            plan.problems.append(
+                Problem(table.source, 1, name, "unknown column", name, f"columns {expected}")
+            )
+    if missing:
+        return
+    for number, raw in zip(table.numbers, table.rows, strict=True):
+        row: dict[str, Any] = {}
+        ok = True
+        for column in spec.columns:
+            cell = raw.get(column.name, "")
+            if not cell:
+                if column.required:
+                    plan.problems.append(
+                        Problem(table.source, number, column.name, "a required value is empty", "", "a value")
+                    )
+                    ok = False
+                continue
+            try:
+                row[column.name] = column.parse(cell)
+            except F.Invalid as exc:
+                got = exc.got if exc.got is not None and exc.got != cell else cell
+                plan.problems.append(
+                    Problem(table.source, number, column.name, exc.problem, _clip(got), exc.expected)
+                )
+                ok = False
+        if ok:
+            spec.add(plan, row, Where(table.source, number, ""))
+        else:
+            plan.skip_row(row)
+
+
+def _clip(cell: str, limit: int = 80) -> str:
+    return cell if len(cell) <= limit else cell[:limit] + "…"
+
+
+def plan_tables(tables: Iterable[Table]) -> Plan:
+    """Check every table and gather what they would write (not yet checked against the db)."""
+    plan = Plan()
+    for table in tables:
+        stem = table.source.rsplit("[", 1)[-1].rstrip("]") if "[" in table.source else table.source
+        spec = FILES[Path(stem).stem.lower()]
+        check_table(spec, table, plan)
+    plan.check_stage_totals()
+    return plan

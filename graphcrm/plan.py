@@ -1,0 +1,302 @@
+"""What an import will write, checked as a whole before any of it is written.
+
+The readers (CSV/XLSX, LinkedIn, JSON lines) add nodes and relationships to a `Plan` with
+where each came from; `Plan.check(store)` finds duplicate ids, self-ties, repeated ties and
+references to ids neither in the import nor in the database; `Plan.write(store)` writes the
+nodes, then the relationships, in batches of one transaction each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from graphcrm.fields import Problem
+from graphcrm.schema import SYMMETRIC_TIES
+from graphcrm.store import Store
+
+PERSON = ("Person",)
+BATCH_ROWS = 5000
+STAGE_TOLERANCE = 0.5  # percentage points
+
+
+@dataclass(frozen=True)
+class Where:
+    """The place a value came from: file (or sheet), row, column."""
+
+    source: str
+    row: int
+    column: str
+
+    def at(self, column: str) -> Where:
+        return Where(self.source, self.row, column)
+
+
+@dataclass
+class NodeItem:
+    id: str
+    label: str
+    props: dict[str, Any]
+    where: Where
+    rep: bool | None = None  # None: leave the Rep label as it is
+
+
+@dataclass
+class RelItem:
+    type: str
+    source: str
+    target: str
+    props: dict[str, Any]
+    where: Where
+    source_labels: tuple[str, ...]
+    target_labels: tuple[str, ...]
+    columns: tuple[str, str]
+    key: str | None = None  # TIED_TO: its kind; two ties of different kinds may join a pair
+
+
+@dataclass
+class Plan:
+    """Nodes and relationships to write, with the problems found so far."""
+
+    nodes: dict[str, NodeItem] = field(default_factory=dict)
+    rels: list[RelItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    requirements: list[tuple[str, tuple[str, ...], Where]] = field(default_factory=list)
+    stage_totals: defaultdict[tuple[str, str], list[tuple[float, Where]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    _rel_keys: dict[tuple[str, ...], Where] = field(default_factory=dict)
+    # Rows with problems are left out; what they name is not reported again as missing.
+    skipped_ids: set[str] = field(default_factory=set)
+    # False when a whole file could not be read: references cannot be judged then.
+    complete: bool = True
+
+    def skip_row(self, row: dict[str, Any]) -> None:
+        """Remember what a row left out for its problems would have defined."""
+        self.skipped_ids.update(str(v) for k, v in row.items() if k in ("id", "opportunity_id"))
+
+    # -- building ---------------------------------------------------------------------------
+
+    def add_node(
+        self, node_id: str, label: str, props: dict[str, Any], where: Where, rep: bool | None = None
+    ) -> None:
+        """A node to merge by id; an id defined twice is a problem."""
+        first = self.nodes.get(node_id)
+        if first is not None:
+            self.problems.append(
+                Problem(
+                    where.source,
+                    where.row,
+                    "id",
+                    "duplicate id",
+                    node_id,
+                    f"an id not already used ({first.where.source} row {first.where.row})",
+                )
+            )
+            return
+        self.nodes[node_id] = NodeItem(node_id, label, {**props, "id": node_id}, where, rep)
+
+    def add_rel(
+        self,
+        rel_type: str,
+        source: str,
+        target: str,
+        props: dict[str, Any],
+        where: Where,
+        *,
+        source_labels: tuple[str, ...] = PERSON,
+        target_labels: tuple[str, ...] = PERSON,
+        columns: tuple[str, str] = ("source", "target"),
+        key: str | None = None,
+    ) -> None:
+        """A relationship to merge; self-ties and repeated ties are problems."""
+        if source == target:
+            self.problems.append(
+                Problem(
+                    where.source,
+                    where.row,
+                    columns[1],
+                    "a tie from a record to itself",
+                    target,
+                    f"an id other than {columns[0]}",
+                )
+            )
+            return
+        ends = sorted((source, target)) if rel_type in SYMMETRIC_TIES else [source, target]
+        rel_key = (rel_type, *ends, key or "")
+        first = self._rel_keys.get(rel_key)
+        if first is not None:
+            self.problems.append(
+                Problem(
+                    where.source,
+                    where.row,
+                    columns[1],
+                    f"repeated {rel_type} tie",
+                    f"{source} -> {target}",
+                    f"each tie once ({first.source} row {first.row})",
+                )
+            )
+            return
+        self._rel_keys[rel_key] = where
+        self.rels.append(
+            RelItem(rel_type, source, target, props, where, source_labels, target_labels, columns, key)
+        )
+
+    def require(self, node_id: str, labels: tuple[str, ...], where: Where) -> None:
+        """An id that must exist (in the import or the database) with one of `labels`."""
+        self.requirements.append((node_id, labels, where))
+
+    def check_stage_totals(self) -> None:
+        """Within an opportunity, each stage's percentages must add up to 100."""
+        for (opportunity, stage), entries in sorted(self.stage_totals.items()):
+            if opportunity in self.skipped_ids:
+                continue  # a member row was left out: the sum says nothing
+            total = sum(percent for percent, _ in entries)
+            if abs(total - 100) > STAGE_TOLERANCE:
+                last = max(entries, key=lambda e: e[1].row)[1]
+                self.problems.append(
+                    Problem(
+                        last.source,
+                        last.row,
+                        "stage_influence",
+                        f"influence in stage {stage} of opportunity {opportunity} "
+                        "does not add up to 100 over its members",
+                        f"{total:g}",
+                        "100",
+                    )
+                )
+
+    # -- checking against the database --------------------------------------------------------
+
+    def references(self) -> Iterator[tuple[str, tuple[str, ...], Where]]:
+        """Every id this plan points at, with the labels allowed and where it is named."""
+        for rel in self.rels:
+            yield rel.source, rel.source_labels, rel.where.at(rel.columns[0])
+            yield rel.target, rel.target_labels, rel.where.at(rel.columns[1])
+        yield from self.requirements
+
+    def check(self, store: Store) -> list[Problem]:
+        """Every problem, including ids unknown to both the import and the database."""
+        wanted = set(self.nodes) | {node_id for node_id, _, _ in self.references()}
+        existing = find_labels(store, wanted)
+        for node in self.nodes.values():
+            held = existing.get(node.id)
+            if held is not None and node.label not in held:
+                self.problems.append(
+                    Problem(
+                        node.where.source,
+                        node.where.row,
+                        "id",
+                        f"id already used in the database by {_article(held)}",
+                        node.id,
+                        f"a new id, or the same kind of record ({node.label})",
+                    )
+                )
+        for node_id, labels, where in self.references() if self.complete else ():
+            if node_id in self.skipped_ids:
+                continue
+            node = self.nodes.get(node_id)
+            held = [node.label] if node else existing.get(node_id)
+            if held is None:
+                self.problems.append(
+                    Problem(
+                        where.source,
+                        where.row,
+                        where.column,
+                        "unknown id",
+                        node_id,
+                        f"the id of {_kinds(labels)} defined in this import or already in the database",
+                    )
+                )
+            elif not set(held) & set(labels):
+                self.problems.append(
+                    Problem(
+                        where.source,
+                        where.row,
+                        where.column,
+                        f"the id is {_article(held)}",
+                        node_id,
+                        f"the id of {_kinds(labels)}",
+                    )
+                )
+        return sorted(set(self.problems), key=_problem_order)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def node_rows(self) -> list[dict[str, Any]]:
+        return [{"id": n.id, "label": n.label, "rep": n.rep, "props": n.props} for n in self.nodes.values()]
+
+    def rel_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for rel in self.rels:
+            row = {
+                "type": rel.type,
+                "source": rel.source,
+                "target": rel.target,
+                "kind": rel.key,
+                "props": rel.props,
+            }
+            rows.append(row)
+            if rel.type in SYMMETRIC_TIES:
+                rows.append({**row, "source": rel.target, "target": rel.source})
+        return rows
+
+    def write(self, store: Store, progress: bool = True) -> None:
+        """Write nodes then relationships, `BATCH_ROWS` rows per transaction."""
+        nodes, rels = self.node_rows(), self.rel_rows()
+        with tqdm(
+            total=len(nodes) + len(rels),
+            unit="row",
+            desc="import",
+            delay=2.0,
+            disable=not progress,
+            leave=False,
+        ) as bar:
+            for name, rows in (("import/merge_nodes", nodes), ("import/merge_relationships", rels)):
+                for start in range(0, len(rows), BATCH_ROWS):
+                    batch = rows[start : start + BATCH_ROWS]
+                    store.run_write(name, [{"rows": batch}])
+                    bar.update(len(batch))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """What the plan holds: nodes by label and relationships by type (symmetric ones once)."""
+        counts: dict[str, int] = defaultdict(int)
+        for node in self.nodes.values():
+            counts[node.label] += 1
+        for rel in self.rels:
+            counts[rel.type] += 1
+        return dict(counts)
+
+
+def find_labels(store: Store, ids: set[str]) -> dict[str, list[str]]:
+    """The labels of those `ids` that are in the database."""
+    found: dict[str, list[str]] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 20000):
+        for row in store.run("import/find_ids", {"ids": ordered[start : start + 20000]}):
+            found[row["id"]] = [label for label in row["labels"] if label not in ("Node", "Rep")]
+    return found
+
+
+def _article(labels: list[str]) -> str:
+    label = labels[0] if labels else "record"
+    return f"an {label}" if label[0] in "AEIOU" else f"a {label}"
+
+
+def _kinds(labels: tuple[str, ...]) -> str:
+    words = {
+        "Person": "a person",
+        "Account": "an account",
+        "Org": "an organisation",
+        "Opportunity": "an opportunity",
+    }
+    return " or ".join(words.get(label, label) for label in labels)
+
+
+def _problem_order(problem: Problem) -> tuple[Any, ...]:
+    return (problem.source, problem.row, problem.column, problem.message)

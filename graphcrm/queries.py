@@ -1,0 +1,38 @@
+"""Find the Cypher text of a named query in `cypher/`.
+
+A question's query lives in `cypher/<name>.cypher`. Where an engine needs other text, the
+variants sit side by side as `<name>.falkordb.cypher` and `<name>.neo4j.cypher`; the one for
+the engine asking wins over the plain file.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+ENGINES = ("falkordb", "neo4j")
+
+
+def cypher_dir() -> Path:
+    """The folder of `.cypher` files: the source tree's, else the installed package's."""
+    source = Path(__file__).resolve().parent.parent / "cypher"
+    if source.is_dir():
+        return source
+    return Path(str(resources.files("graphcrm.cypher")))
+
+
+@functools.cache
+def load(name: str, engine: str) -> str:
+    """The text of query `name` (e.g. "import/merge_nodes") for `engine`."""
+    root = cypher_dir()
+    for candidate in (root / f"{name}.{engine}.cypher", root / f"{name}.cypher"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no query {name!r} for {engine} in {root}")
+
+
+def statements(text: str) -> list[str]:
+    """Split a file of several statements (a schema file) at `;` line ends; drop `//` comments."""
+    lines = [line for line in text.splitlines() if not line.strip().startswith("//")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]

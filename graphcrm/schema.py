@@ -1,0 +1,65 @@
+"""The graph's vocabulary: labels, relationship types and the values fields may take.
+
+Every node has the label `Node` besides its own, with a unique string `id` (a database
+constraint). Symmetric ties (KNOWS, ALLY, OPPOSES, KIN) are stored as two directed
+relationships, one each way, with the same properties: a query follows them with a directed
+pattern, `(a)-[:KNOWS]->(b)`, which every engine can search, FalkorDB's `shortestPath`
+included (it knows no undirected one). Counting such ties counts each pair twice.
+"""
+
+from __future__ import annotations
+
+NODE_LABELS = ("Account", "Org", "Person", "Opportunity")
+REP_LABEL = "Rep"
+
+SYMMETRIC_TIES = ("KNOWS", "ALLY", "OPPOSES", "KIN")
+DIRECTED_TIES = ("INFLUENCES", "REPORTS_TO", "TIED_TO")
+TIE_TYPES = SYMMETRIC_TIES + DIRECTED_TIES
+RELATIONSHIP_TYPES = (*TIE_TYPES, "WORKS_AT", "REFERRED", "IN_COMMITTEE", "FOR")
+
+ACCOUNT_KINDS = ("customer", "prospect")
+ORG_KINDS = ("supplier", "government", "competitor", "bank", "association", "consultant", "media", "other")
+NATURES = ("commercial", "institution", "government")
+TIERS = ("A+", "A", "B", "C")
+ACCOUNT_STATUSES = ("prospect", "active", "won", "lost")
+OPPORTUNITY_STATUSES = ("open", "won", "lost")
+REFERRAL_OUTCOMES = ("open", "won", "lost")
+
+ROLES = {"D": "decider", "E": "evaluator", "S": "screener", "U": "user"}
+ATTITUDES = {"A": "active", "P": "passive", "R": "resistant"}
+STANCES = ("champion", "supporter", "neutral", "enemy", "blocker")
+
+# The nine stages of the buying process (seed 002), in order, with what each means.
+STAGES = {
+    "need": "discover the need or problem",
+    "priority": "set priority",
+    "urgency": "size and urgency",
+    "specification": "product specification and performance preferences",
+    "consult": "consult potential suppliers",
+    "proposals": "request proposals from suppliers",
+    "evaluate": "evaluate the shortlisted proposals",
+    "negotiate": "negotiate with the shortlisted suppliers",
+    "decide": "decide and follow up",
+}
+
+# Channels that work on a person (seed 002's influence sources), for reference and the viewer.
+CHANNELS = (
+    "magazines",
+    "direct mail",
+    "exhibitions",
+    "lectures",
+    "advertising",
+    "live demo",
+    "illustrated presentation",
+    "trade press",
+    "internal reports",
+    "competitors",
+    "consultants",
+    "public opinion",
+    "other users in the industry",
+)
+
+
+def stage_property(stage: str) -> str:
+    """The IN_COMMITTEE property holding a member's influence in `stage`, e.g. `influence_need`."""
+    return f"influence_{stage}"
