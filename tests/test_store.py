@@ -1,0 +1,249 @@
+"""The embedded store: durability after kill -9, no orphans, shared use, plain result shapes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import psutil
+import pytest
+
+from graphcrm.store import StoreError, open_store, redact_url
+from graphcrm.store.embedded import ServerInfo
+
+WRITE = "UNWIND range(1, $n) AS i MERGE (:Node:Person {id: $prefix + toString(i)})"
+COUNT = "MATCH (n:Person) WHERE n.id STARTS WITH $prefix RETURN count(n) AS c"
+
+
+def count(store, prefix: str) -> int:
+    return store.read(COUNT, {"prefix": prefix})[0]["c"]
+
+
+def wait_gone(pid: int, seconds: float = 30) -> bool:
+    """Wait for a process to end (not a timing assertion: a bound on waiting)."""
+    try:
+        psutil.Process(pid).wait(timeout=seconds)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        return False
+    return True
+
+
+def child(db: Path, body: str) -> subprocess.Popen[str]:
+    """A Python process that opens the store at `db`, runs `body`, prints READY and sleeps."""
+    code = textwrap.dedent(
+        f"""
+        import sys, threading, time
+        from graphcrm.store import open_store
+        db = {str(db)!r}
+        """
+    ) + textwrap.dedent(body)
+    return subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent
+    )
+
+
+def read_until_ready(proc: subprocess.Popen[str]) -> list[str]:
+    lines = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "READY":
+            return lines
+        lines.append(line.strip())
+    raise AssertionError(f"child ended before READY: {lines}")
+
+
+def test_acknowledged_writes_survive_kill_9_of_the_server(db_path):
+    store = open_store(db_path)
+    for i in range(50):  # 50 separately acknowledged writes
+        store.write([("MERGE (:Node:Person {id: $id})", {"id": f"w{i}"})])
+    pid = store.server.pid
+    os.kill(pid, signal.SIGKILL)
+    assert wait_gone(pid)
+    # the same store notices, restarts the server from its append-only file, and goes on
+    assert count(store, "w") == 50
+    assert store.server.pid != pid
+    store.close()
+    with open_store(db_path) as again:
+        assert count(again, "w") == 50
+
+
+def test_writes_survive_kill_9_of_our_process_and_the_server_does_not_linger(db_path):
+    proc = child(
+        db_path,
+        """
+        s = open_store(db)
+        for i in range(30):
+            s.write([("MERGE (:Node:Person {id: $id})", {"id": f"k{i}"})])
+        print(s.server.pid, flush=True)
+        print("READY", flush=True)
+        time.sleep(600)
+    """,
+    )
+    server_pid = int(read_until_ready(proc)[0])
+    proc.kill()
+    proc.wait()
+    assert wait_gone(server_pid), "the server outlived its killed owner"
+    with open_store(db_path) as store:
+        assert count(store, "k") == 30
+
+
+def test_an_orphaned_server_is_stopped_and_replaced_by_the_next_open(db_path):
+    # opened from a thread, the server is not tied to our life: kill -9 leaves an orphan
+    proc = child(
+        db_path,
+        """
+        out = {}
+        def work():
+            s = open_store(db)
+            s.write([("UNWIND range(1, 20) AS i MERGE (:Node:Person {id: 'o' + toString(i)})", {})])
+            out["pid"] = s.server.pid
+        t = threading.Thread(target=work)
+        t.start(); t.join()
+        print(out["pid"], flush=True)
+        print("READY", flush=True)
+        time.sleep(600)
+    """,
+    )
+    orphan = int(read_until_ready(proc)[0])
+    proc.kill()
+    proc.wait()
+    assert psutil.pid_exists(orphan)  # the situation this test is about
+    with open_store(db_path) as store:
+        assert count(store, "o") == 20
+        assert store.server.owner and store.server.pid != orphan
+    assert wait_gone(orphan)
+
+
+def test_normal_exit_leaves_no_server_behind(db_path):
+    proc = child(
+        db_path,
+        """
+        s = open_store(db)
+        print(s.server.pid, flush=True)
+        print("READY", flush=True)
+    """,
+    )
+    server_pid = int(read_until_ready(proc)[0])
+    assert proc.wait() == 0
+    assert not psutil.pid_exists(server_pid) or psutil.Process(server_pid).status() == psutil.STATUS_ZOMBIE
+    info = ServerInfo.read(db_path / "server.json")
+    assert info is None
+
+
+def test_stale_leftovers_of_a_dead_server_do_not_block_reopening(db_path):
+    store = open_store(db_path)
+    store.write([("MERGE (:Node:Person {id: 'stale'})", {})])
+    pid = store.server.pid
+    os.kill(pid, signal.SIGKILL)
+    assert wait_gone(pid)
+    store.server._proc = None  # forget it, as a crashed process would
+    # server.json and the socket still name the dead server
+    assert ServerInfo.read(db_path / "server.json").server_pid == pid
+    with open_store(db_path) as again:
+        assert count(again, "stale") == 1
+
+
+def test_two_processes_share_one_database(db_path):
+    with open_store(db_path) as owner:
+        proc = child(
+            db_path,
+            """
+            s = open_store(db)
+            for i in range(100):
+                s.write([("MERGE (:Node:Person {id: $id})", {"id": f"c{i}"})])
+            print(s.server.owner, flush=True)
+            s.close()
+            print("READY", flush=True)
+        """,
+        )
+        for i in range(100):
+            owner.write([("MERGE (:Node:Person {id: $id})", {"id": f"p{i}"})])
+        lines = read_until_ready(proc)
+        assert proc.wait() == 0
+        assert lines == ["False"]  # the child attached to our server
+        assert count(owner, "c") == 100 and count(owner, "p") == 100
+
+
+def test_a_client_takes_over_when_the_owner_closes(db_path):
+    first = open_store(db_path)
+    second = open_store(db_path)
+    assert first.server.owner and not second.server.owner
+    first.write([("MERGE (:Node:Person {id: 'x1'})", {})])
+    first.close()
+    assert count(second, "x") == 1
+    assert second.server.owner
+    second.close()
+
+
+def test_plain_shapes_of_nodes_relationships_and_paths(store):
+    store.write(
+        [
+            (
+                "MERGE (a:Node:Person {id: 'a', name: '李青 <b>'}) MERGE (b:Node:Person {id: 'b'}) "
+                "MERGE (a)-[:KNOWS {strength: 0.5, since: '2024-01-02'}]->(b)",
+                {},
+            ),
+        ]
+    )
+    row = store.read("MATCH p = (a:Person {id: 'a'})-[r:KNOWS]->(b) RETURN a, r, p, date('2024-01-02') AS d")[
+        0
+    ]
+    node_a = {"labels": ["Person"], "properties": {"id": "a", "name": "李青 <b>"}}
+    rel = {"type": "KNOWS", "start": "a", "end": "b", "properties": {"strength": 0.5, "since": "2024-01-02"}}
+    assert row["a"] == node_a
+    assert row["r"] == rel
+    assert row["p"] == {
+        "nodes": [node_a, {"labels": ["Person"], "properties": {"id": "b"}}],
+        "relationships": [rel],
+    }
+    assert row["d"] == "2024-01-02"
+
+
+def test_ids_are_unique_across_labels(store):
+    store.write([("CREATE (:Node:Account {id: 'dup'})", {})])
+    with pytest.raises(Exception, match="unique constraint"):
+        store.write([("CREATE (:Node:Person {id: 'dup'})", {})])
+
+
+def test_a_batch_is_one_transaction_on_the_engine(store):
+    store.write([("CREATE (:Node:Person {id: 't1'})", {}), ("CREATE (:Node:Person {id: 't2'})", {})])
+    assert count(store, "t") == 2
+
+
+def test_connection_errors_name_the_url_without_password():
+    with pytest.raises(StoreError) as err:
+        open_store("falkordb://user:secret@127.0.0.1:1")
+    message = str(err.value)
+    assert "falkordb://user:***@127.0.0.1:1" in message and "secret" not in message
+    assert "check that the server runs" in message
+
+
+def test_unknown_url_scheme_is_a_clear_error():
+    with pytest.raises(StoreError, match="unknown database URL 'postgres://x:\\*\\*\\*@h/db'"):
+        open_store("postgres://x:pw@h/db")
+
+
+def test_redact_url():
+    assert redact_url("neo4j+s://neo4j:pa:ss@db.example:7687") == "neo4j+s://neo4j:***@db.example:7687"
+    assert redact_url("bolt://localhost:7687") == "bolt://localhost:7687"
+
+
+def test_neo4j_connection_error_names_the_url(monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", "hunter2")
+    with pytest.raises(StoreError) as err:
+        open_store("bolt://127.0.0.1:1")
+    assert "cannot reach Neo4j at bolt://127.0.0.1:1" in str(err.value)
+    assert "hunter2" not in str(err.value)
+
+
+def test_data_persists_across_close_and_reopen(db_path):
+    with open_store(db_path) as store:
+        store.write([(WRITE, {"n": 1000, "prefix": "q"})])
+    with open_store(db_path) as store:
+        assert count(store, "q") == 1000
