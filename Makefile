@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`. Each makes (or reuses) .venv
+# with a Python >= 3.12 and installs the project into it first.
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+LINT_DIR  := tools/cypher-lint
+SCALE     ?= S
+
+.PHONY: run test lint venv lint-tools clean-venv
+
+run: $(STAMP)
+	$(VENV)/bin/graphcrm demo
+
+test: $(STAMP) lint-tools
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check graphcrm tests
+	$(VENV)/bin/ruff format --check graphcrm tests
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@set -e; \
+	if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    echo "$(VENV) holds an old Python: making it again"; rm -rf $(VENV); fi; \
+	if [ ! -x $(PY) ]; then \
+	    python=$$(sh tools/find-python.sh) || exit 1; \
+	    echo "making $(VENV) with $$python"; \
+	    "$$python" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+# The Neo4j Cypher linter (npm), pinned in tools/cypher-lint/package-lock.json.
+lint-tools: $(LINT_DIR)/node_modules/.package-lock.json
+
+$(LINT_DIR)/node_modules/.package-lock.json: $(LINT_DIR)/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	        echo "installing Node.js and npm (Debian packages) for the Cypher lint"; \
+	        apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
+	    else \
+	        echo "the Cypher lint needs Node.js >= 18 with npm: install them (e.g. apt-get install nodejs npm)" >&2; \
+	        exit 1; \
+	    fi; \
+	fi
+	npm ci --prefix $(LINT_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clean-venv:
+	rm -rf $(VENV)
