@@ -185,22 +185,20 @@ def _is_falkordb_only(path: Path) -> bool:
 
 
 def _file_params() -> list:
-    params = []
-    for path in _cypher_files():
-        rel = path.relative_to(CYPHER_DIR).as_posix()
-        if _is_falkordb_only(path) and _neo4j_sibling(path).is_file():
-            sibling = _neo4j_sibling(path).name
-            reason = f"FalkorDB-only variant; its Neo4j text {sibling} is linted instead"
-            params.append(
-                pytest.param(
-                    path,
-                    id=f"{rel} (skipped: {reason})",
-                    marks=pytest.mark.skip(reason=f"{rel}: {reason}"),
-                )
-            )
-        else:
-            params.append(pytest.param(path, id=rel))
-    return params
+    """The files Neo4j must accept: all but FalkorDB-only variants that have a Neo4j twin."""
+    return [
+        pytest.param(path, id=path.relative_to(CYPHER_DIR).as_posix())
+        for path in _cypher_files()
+        if not (_is_falkordb_only(path) and _neo4j_sibling(path).is_file())
+    ]
+
+
+def test_falkordb_variants_have_a_neo4j_twin() -> None:
+    """A FalkorDB-only file is not linted, so its question must have Neo4j text beside it."""
+    lonely = [
+        _display(p) for p in _cypher_files() if _is_falkordb_only(p) and not _neo4j_sibling(p).is_file()
+    ]
+    assert not lonely, f"FalkorDB-only files without a *.neo4j.cypher twin: {lonely}"
 
 
 # Texts the linter must judge as expected, linted in the same node run: if the
