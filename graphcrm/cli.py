@@ -114,7 +114,7 @@ def demo_command(store: Store) -> None:
     click.echo("")
     _print_stats(store)
     click.echo(
-        "\nTry:\n"
+        "\nTry (after `. .venv/bin/activate`, or with .venv/bin/graphcrm):\n"
         "  graphcrm stats\n"
         "  graphcrm query 'MATCH (p:Person)-[:IN_COMMITTEE]->(o:Opportunity {id: $opp}) "
         "RETURN p.name AS name' --param opp=apex.opp-apex-mobile-office\n"

@@ -39,7 +39,7 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = f"{self.source}:{self.row}:{self.column}" if self.column else f"{self.source}:{self.row}"
+        where = ":".join(str(part) for part in (self.source, self.row or "", self.column) if part)
         return f"{where}: {self.message} (got {self.got!r}, expected {self.expected})"
 
 

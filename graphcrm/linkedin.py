@@ -61,7 +61,7 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
                 )
             )
         ]
-    plan.require(rep_id, ("Person",), Where("--rep", 0, "rep"))
+    plan.require(rep_id, ("Person",), Where("--rep", 0, ""))
     companies = {row["name"].strip().lower(): row["id"] for row in store.run("import/organisations")}
     for number, row in zip(table.numbers, table.rows, strict=True):
         where = Where(path.name, number, "")

@@ -176,7 +176,7 @@ def test_linkedin_export(cli, db_path):
 def test_linkedin_export_with_unknown_rep_and_changed_notes(cli, tmp_path):
     result = cli("import-linkedin", str(LINKEDIN), "--rep", "nobody")
     assert result.exit_code == 2
-    assert "--rep:0:rep: unknown id (got 'nobody', expected the id of a person" in result.output
+    assert "--rep: unknown id (got 'nobody', expected the id of a person" in result.output
     broken = tmp_path / "Connections.csv"
     broken.write_text("Notes:\nwhatever\nFirst,Last\nA,B\n")
     result = cli("import-linkedin", str(broken), "--rep", "nobody")
