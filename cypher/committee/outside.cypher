@@ -1,0 +1,8 @@
+// Each member's ties outside the committee: organisations (suppliers, competitors, ...) and
+// the people they know who work at those organisations: risks and entry points.
+MATCH (p:Person)-[t:TIED_TO]->(org:Org)
+WHERE p.id IN $ids
+OPTIONAL MATCH (p)-[:KNOWS]->(x:Person)-[:WORKS_AT]->(org)
+RETURN p.id AS id, org.id AS org, org.name AS org_name, org.kind AS org_kind, t.kind AS tie,
+       collect(DISTINCT x.name) AS people
+ORDER BY id, org

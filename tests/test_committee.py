@@ -1,0 +1,99 @@
+"""The committee map of APEX (seed 002), pinned."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphcrm.committee import STANCE_VALUES, committee
+from graphcrm.errors import NotFound
+from graphcrm.settings import Settings
+
+TODAY = Settings(today=dt.date(2026, 11, 23))
+APEX = "apex.opp-apex-mobile-office"
+
+
+@pytest.fixture
+def apex(seeded):
+    return committee(seeded("apex"), APEX, settings=TODAY)
+
+
+def test_members_with_roles_attitudes_and_stances_as_the_seed_gives(apex):
+    got = {m.name.split()[0]: (m.roles, m.attitude, m.stance) for m in apex.members}
+    assert got == {
+        "王丹": (("D", "E"), "A", "neutral"),
+        "赵跃": (("E",), "P", "neutral"),
+        "陈虹": (("S",), "R", "blocker"),
+        "张欣": (("S",), "A", "neutral"),
+        "李青": (("S",), "A", "champion"),
+        "夏云": (("U",), "P", "supporter"),
+        "王薇": (("U",), "R", "enemy"),
+        "刘军": (("S",), "A", "supporter"),
+        "宋江": (("U",), "R", "neutral"),
+        "孙林": (("S",), "P", "enemy"),
+        "杨雄": (("U",), "P", "neutral"),
+    }
+    assert apex.members[0].name == "陈虹 Chen Hong"  # the most influential overall (19%)
+
+
+def test_chen_hong_is_the_top_risk_in_need_and_evaluate(apex):
+    for stage in ("need", "evaluate"):
+        top = apex.risks_by_stage[stage][0]
+        assert (top.name, top.weight) == ("陈虹 Chen Hong", 35.0)
+        assert top.reason.startswith("blocker")
+    assert [r.name for r in apex.risks] == ["陈虹 Chen Hong", "孙林 Sun Lin", "王薇 Wang Wei"]
+
+
+def test_li_qing_is_champion_with_her_supplier_ties_as_entry_points(apex):
+    li_qing = next(m for m in apex.members if m.id == "apex.li-qing")
+    assert li_qing.stance == "champion" and li_qing.stance_value == 1.0
+    assert li_qing.entry_points == (
+        "华通电子元件 Huatong Electronic Components (good relations with the supplier's managers): knows "
+        "邓涛 Deng Tao, 钱芳 Qian Fang, 韩志强 Han Zhiqiang, 马骏 Ma Jun",
+    )
+
+
+def test_support_overall_and_per_stage(apex):
+    assert apex.stance_values == STANCE_VALUES
+    assert apex.support == -12.5
+    assert apex.support_by_stage == {
+        "need": -32.5, "priority": -22.5, "urgency": -12.5, "specification": 5.0, "consult": 20.0,
+        "proposals": 5.0, "evaluate": -42.5, "negotiate": -12.5, "decide": -20.0,
+    }  # fmt: skip
+
+
+def test_blocs_and_oppositions(apex):
+    assert [b.members for b in apex.blocs] == [
+        ("王丹 Wang Dan", "赵跃 Zhao Yue", "杨雄 Yang Xiong", "张欣 Zhang Xin"),
+        ("陈虹 Chen Hong", "孙林 Sun Lin", "宋江 Song Jiang", "王薇 Wang Wei"),
+        ("刘军 Liu Jun", "李青 Li Qing", "夏云 Xia Yun"),
+    ]
+    assert [(b.influence, b.support) for b in apex.blocs] == [(41.0, 0.0), (39.0, -26.0), (20.0, 13.5)]
+    assert ("陈虹 Chen Hong", "李青 Li Qing") in {(o.a, o.b) for o in apex.oppositions}
+    assert len(apex.oppositions) == 5
+
+
+def test_coverage_gaps_and_next_contacts(apex):
+    assert apex.gaps == ("孙林 Sun Lin",)
+    assert [(c.name, c.score) for c in apex.next_contacts[:3]] == [
+        ("陈虹 Chen Hong", 0.1085), ("赵跃 Zhao Yue", 0.0331), ("王丹 Wang Dan", 0.0287),
+    ]  # fmt: skip
+    assert [p.name for p in apex.next_contacts[0].path.people] == [
+        "高峰 Gao Feng", "宋江 Song Jiang", "陈虹 Chen Hong",
+    ]  # fmt: skip
+
+
+def test_a_stage_reweights_everything(seeded):
+    report = committee(seeded("apex"), APEX, stage="consult", settings=TODAY)
+    assert report.members[0].name in ("赵跃 Zhao Yue", "宋江 Song Jiang")
+    assert report.support == 20.0
+    assert report.risks == ()
+
+
+def test_unknown_opportunity_and_stage(seeded):
+    store = seeded("apex")
+    with pytest.raises(NotFound, match="no opportunity with id 'x'"):
+        committee(store, "x", settings=TODAY)
+    with pytest.raises(ValueError, match="unknown stage 'later'"):
+        committee(store, APEX, stage="later", settings=TODAY)

@@ -1,0 +1,138 @@
+"""Warm paths, chains and brokers, with their answers on the seeds pinned."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphcrm.chains import brokers, chains
+from graphcrm.errors import NotFound
+from graphcrm.paths import tie_warmth, warm_paths
+from graphcrm.settings import Settings
+
+TODAY = Settings(today=dt.date(2026, 11, 23))
+
+
+def names(path) -> list[str]:
+    return [p.name for p in path.people]
+
+
+def test_tie_warmth_halves_every_half_life():
+    settings = Settings(today=dt.date(2026, 1, 1), half_life_days=365)
+    assert tie_warmth(0.8, "2026-01-01", settings) == 0.8
+    assert tie_warmth(0.8, "2025-01-01", settings) == pytest.approx(0.4)
+    assert tie_warmth(0.8, None, settings) == pytest.approx(0.4)  # unknown: one half-life
+    assert tie_warmth(None, "2026-01-01", settings) == 0.5
+
+
+def test_jinchang_warmest_path_goes_through_li_qiong(seeded):
+    store = seeded("jinchang")
+    report = warm_paths(store, "jinchang.zhao-zhigang", settings=TODAY)
+    assert [names(p) for p in report.paths] == [
+        ["你 You", "李琼 Li Qiong", "赵志刚 Zhao Zhigang"],
+        ["你 You", "刘斌 Liu Bin", "赵志刚 Zhao Zhigang"],
+    ]
+    best, other = report.paths
+    assert best.warmth == 0.5181 and best.flags == ()
+    assert best.hops[1].instruction == (
+        "Ask 李琼 Li Qiong (your neighbour; strength 0.8; last contact 2026-11) to introduce you to "
+        "赵志刚 Zhao Zhigang (their friend; strength 0.7; last contact 2026-10)"
+    )
+    # no path goes through Liu Bin without the competitor flag
+    assert other.flags == ("刘斌 Liu Bin: tied to competitor 省电信 Provincial Telecom (close relations)",)
+    assert [a.id for a in report.flagged] == ["jinchang.liu-bin"]
+
+
+def test_strict_avoids_people_tied_to_a_competitor(seeded):
+    store = seeded("jinchang")
+    report = warm_paths(store, "jinchang.zhao-zhigang", strict=True, settings=TODAY)
+    assert [names(p) for p in report.paths] == [["你 You", "李琼 Li Qiong", "赵志刚 Zhao Zhigang"]]
+
+
+def test_paths_avoid_enemies_and_blockers_of_the_account(seeded):
+    store = seeded("apex")
+    report = warm_paths(store, "apex.wang-dan", settings=TODAY)
+    assert {a.id for a in report.avoided} == {"apex.chen-hong", "apex.sun-lin", "apex.wang-wei"}
+    on_paths = {p.id for path in report.paths for p in path.people}
+    assert not on_paths & {"apex.chen-hong", "apex.sun-lin", "apex.wang-wei"}
+    assert [names(p) for p in report.paths] == [
+        ["周明 Zhou Ming", "吴刚 Wu Gang", "王丹 Wang Dan"],
+        ["周明 Zhou Ming", "李青 Li Qing", "赵跃 Zhao Yue", "王丹 Wang Dan"],
+        ["林晓 Lin Xiao", "夏云 Xia Yun", "王丹 Wang Dan"],
+    ]
+    # alternatives differ in their first hop
+    assert len({(p.hops[0].source.id, p.hops[0].target.id) for p in report.paths}) == 3
+
+
+def test_path_from_one_person_and_max_hops(seeded):
+    store = seeded("jinchang")
+    report = warm_paths(store, "jinchang.zhao-zhigang", source="jinchang.li-qiong", settings=TODAY)
+    assert [names(p) for p in report.paths][0] == ["李琼 Li Qiong", "赵志刚 Zhao Zhigang"]
+    assert warm_paths(store, "jinchang.zhao-zhigang", max_hops=1, settings=TODAY).paths == ()
+
+
+def test_unknown_person_is_named(seeded):
+    store = seeded("jinchang")
+    with pytest.raises(NotFound, match="no person with id 'nobody'"):
+        warm_paths(store, "nobody", settings=TODAY)
+    with pytest.raises(NotFound, match="no person with id 'ghost'"):
+        warm_paths(store, "jinchang.li-qiong", source="ghost", settings=TODAY)
+
+
+def test_kissinger_chain_reproduces_his_three_asks_in_order(seeded):
+    store = seeded("kissinger")
+    report = chains(store, "kissinger.wb-president", settings=TODAY)
+    top = report.chains[0]
+    assert top.kind == "broker"
+    assert [(a.asker.name, a.asked.name) for a in top.asks] == [
+        ("基辛格 Kissinger", "穷老农 the poor farmer"),
+        ("基辛格 Kissinger", "罗斯切尔德伯爵 Count Rothschild"),
+        ("基辛格 Kissinger", "世界银行行长 President of the World Bank"),
+    ]
+    assert [a.leverage[0] for a in top.asks] == [
+        "credential: Rothschild's daughter",
+        "credential: a vice-president of the World Bank",
+        "credential: Rothschild's son-in-law",
+    ]
+    assert "listens to 老农的儿子 the farmer's son (the son's marriage prospects matter to the farmer)" in (
+        top.asks[0].leverage
+    )
+    assert "affiliation: 罗斯切尔德银行 Rothschild's bank" in top.asks[2].leverage
+
+
+def test_relay_chain_through_whom_the_target_listens_to(seeded):
+    store = seeded("xuri")
+    top = chains(store, "xuri.director-li", settings=TODAY).chains[0]
+    assert top.kind == "relay"
+    assert [(a.asker.id, a.asked.id) for a in top.asks] == [("xuri.you", "xuri.wei"), ("xuri.wei", "xuri.director-li")]
+    assert top.asks[1].leverage[0].startswith("李处长 Director Li listens to 魏科长 Section Chief Wei")
+
+
+def test_hidden_decider_chain_to_the_president_goes_through_xiao_wang(seeded):
+    store = seeded("hidden-decider")
+    top = chains(store, "hd.president", settings=TODAY).chains[0]
+    assert [a.asked.id for a in top.asks] == ["hd.xiao-liu", "hd.xiao-wang", "hd.president"]
+
+
+def test_kissinger_is_the_top_broker_among_the_three_parties(seeded):
+    store = seeded("kissinger")
+    report = brokers(store, among=["kissinger.farmer", "kissinger.rothschild", "kissinger.wb-president"])
+    top = report.brokers[0]
+    assert (top.id, top.score) == ("kissinger.kissinger", 3.0)
+    assert top.bridges == (
+        ("穷老农 the poor farmer", "罗斯切尔德伯爵 Count Rothschild"),
+        ("穷老农 the poor farmer", "世界银行行长 President of the World Bank"),
+        ("罗斯切尔德伯爵 Count Rothschild", "世界银行行长 President of the World Bank"),
+    )
+    assert [b.id for b in report.brokers] == ["kissinger.kissinger"]
+
+
+def test_brokers_around_a_committee_and_overall(seeded):
+    store = seeded("apex", "hidden-decider")
+    committee = brokers(store, opportunity="apex.opp-apex-mobile-office")
+    assert len(committee.parties) == 11
+    overall = brokers(store)
+    assert overall.brokers[0].name == "小王 Xiao Wang"
+    with pytest.raises(NotFound, match="no opportunity with id 'nope'"):
+        brokers(store, opportunity="nope")
