@@ -94,7 +94,10 @@ def chains(
     """The `k` warmest chains of asks to the target's yes, from our reps (or from `source`)."""
     settings = settings or Settings.from_env()
     target_person = _person(store, target)
-    found = [*_relay_chains(store, target, source, settings), *_broker_chains(store, target, source, settings)]
+    found = [
+        *_relay_chains(store, target, source, settings),
+        *_broker_chains(store, target, source, settings),
+    ]
     found.sort(key=lambda c: (-c.warmth, len(c.asks), [a.asked.id for a in c.asks]))
     return ChainReport(target_person, tuple(found[:k]))
 
@@ -106,7 +109,9 @@ def _relay_chains(store: Store, target: str, source: str | None, settings: Setti
     for row in rows:
         people = [Person(i, n or i) for i, n in zip(row["ids"], row["names"], strict=True)]
         first = people[0]
-        report = warm_paths(store, first.id, source=source, k=1, settings=settings) if first.id != source else None
+        report = (
+            warm_paths(store, first.id, source=source, k=1, settings=settings) if first.id != source else None
+        )
         if report is not None and not report.paths:
             continue
         asks: list[Ask] = []
@@ -119,7 +124,9 @@ def _relay_chains(store: Store, target: str, source: str | None, settings: Setti
                 asks.append(Ask(hop.source, hop.target, (reason,), hop.instruction))
         for link, (asker, asked) in zip(row["links"], itertools.pairwise(people), strict=True):
             warmth *= tie_warmth(link["strength"], link["last_contact"], settings)
-            reasons = [f"{asked.name} listens to {asker.name}" + (f" ({link['context']})" if link["context"] else "")]
+            reasons = [
+                f"{asked.name} listens to {asker.name}" + (f" ({link['context']})" if link["context"] else "")
+            ]
             reasons += _shared_orgs(leverage, asker.id, asked.id)
             asks.append(Ask(asker, asked, tuple(reasons), f"Ask {asker.name} to win over {asked.name}: "
                             + "; ".join(reasons)))  # fmt: skip
@@ -147,7 +154,7 @@ def _broker_chains(store: Store, target: str, source: str | None, settings: Sett
         ]  # fmt: skip
         if not parties:
             continue
-        sequence = sorted(parties, key=lambda t: (_date(t["since"]), t["id"])) + [to_target]
+        sequence = [*sorted(parties, key=lambda t: (_date(t["since"]), t["id"])), to_target]
         leverage = _leverage(store, {t["id"] for t in sequence})
         broker = Person(broker_id, to_target["broker_name"] or broker_id)
         warmth = 1.0
@@ -157,7 +164,9 @@ def _broker_chains(store: Store, target: str, source: str | None, settings: Sett
             warmth *= tie_warmth(tie["strength"], tie["last_contact"], settings)
             reasons = [f"credential: {tie['context']}"] if tie["context"] else []
             reasons += _moved_by(leverage, asked.id)
-            text = f"{broker.name} asks {asked.name}" + (f", offering {tie['context']}" if tie["context"] else "")
+            text = f"{broker.name} asks {asked.name}" + (
+                f", offering {tie['context']}" if tie["context"] else ""
+            )
             asks.append(Ask(broker, asked, tuple(reasons), text))
         result.append(Chain("broker", round(warmth, 4), tuple(asks)))
     return result
@@ -212,8 +221,8 @@ def brokers(
     """
     parties: list[Person] = []
     if opportunity is not None:
-        parties = [Person(r["id"], r["name"] or r["id"]) for r in store.run("chains/committee_members",
-                                                                           {"opportunity": opportunity})]  # fmt: skip
+        members = store.run("chains/committee_members", {"opportunity": opportunity})
+        parties = [Person(r["id"], r["name"] or r["id"]) for r in members]
         if not parties:
             raise NotFound(f"no opportunity with id {opportunity!r} (or it has no committee)")
     parties += [_person(store, i) for i in among if i not in {p.id for p in parties}]
@@ -243,7 +252,11 @@ def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph:
     rows = store.run("chains/ties", {"ids": parties})
     if parties is not None:
         around = set(parties) | {r["a"] for r in rows} | {r["b"] for r in rows}
-        rows = [r for r in store.run("chains/ties", {"ids": sorted(around)}) if r["a"] in around and r["b"] in around]
+        rows = [
+            r
+            for r in store.run("chains/ties", {"ids": sorted(around)})
+            if r["a"] in around and r["b"] in around
+        ]
     graph = nx.Graph()
     graph.add_nodes_from(parties or [])
     for row in rows:

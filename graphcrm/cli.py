@@ -6,6 +6,7 @@ exit status 2; a traceback means a bug.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -16,9 +17,15 @@ from typing import Any
 import click
 
 from graphcrm import demo, queries, textable
+from graphcrm.chains import brokers, chains
+from graphcrm.committee import committee
+from graphcrm.errors import NotFound
 from graphcrm.export import export_to
 from graphcrm.importer import ImportResult, InvalidInput, apply_plan, import_path
 from graphcrm.linkedin import plan_linkedin
+from graphcrm.paths import WarmPath, warm_paths
+from graphcrm.schema import STAGES
+from graphcrm.settings import Settings
 from graphcrm.store import Store, StoreError, open_store
 
 EXIT_USER_ERROR = 2
@@ -52,7 +59,7 @@ def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
             raise UserError(str(exc)) from exc
         try:
             return command(store, **kwargs)
-        except StoreError as exc:
+        except (StoreError, NotFound) as exc:
             raise UserError(str(exc)) from exc
         except InvalidInput as exc:
             for problem in exc.problems:
@@ -202,3 +209,151 @@ def export(store: Store, out: Path | None) -> None:
     with out.open("w", encoding="utf-8") as handle:
         count = export_to(store, handle)
     click.echo(f"wrote {count} lines to {out}", err=True)
+
+
+# -- the questions ---------------------------------------------------------------------------------
+
+
+def _emit(report: Any, as_json: bool, text: Callable[[Any], str]) -> None:
+    """The report as JSON (dataclasses as objects), or as readable text."""
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(text(report))
+
+
+def _settings(half_life: float | None = None) -> Settings:
+    try:
+        return Settings.from_env(half_life_days=half_life)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _path_text(path: WarmPath, number: int) -> list[str]:
+    route = " → ".join(p.name for p in path.people)
+    lines = [f"#{number}  warmth {path.warmth:g}  {route}"]
+    lines += [f"    {i}. {hop.instruction}" for i, hop in enumerate(path.hops, start=1)]
+    lines += [f"    ! {flag}" for flag in path.flags]
+    return lines
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+
+
+@main.command()
+@click.argument("target")
+@click.option("--from", "source", metavar="PERSON", help="Start from this person (default: any of our reps).")
+@click.option("--k", default=3, show_default=True, help="How many paths.")
+@click.option("--max-hops", default=5, show_default=True, type=click.IntRange(1, 6), help="Longest path.")
+@click.option("--strict", is_flag=True, help="Avoid people tied to a competitor instead of flagging them.")
+@click.option("--half-life", type=float, help="Days for a tie's warmth to halve (default 365).")
+@json_option
+@with_store
+def path(store: Store, target: str, source: str | None, k: int, max_hops: int, strict: bool,
+         half_life: float | None, as_json: bool) -> None:  # fmt: skip
+    """Who can introduce me to TARGET: the warmest paths from our team, hop by hop."""
+    report = warm_paths(store, target, source=source, k=k, max_hops=max_hops, strict=strict,
+                        settings=_settings(half_life))  # fmt: skip
+
+    def text(r: Any) -> str:
+        lines = [f"Warmest paths to {r.target.name}:"]
+        for number, found in enumerate(r.paths, start=1):
+            lines += _path_text(found, number)
+        if not r.paths:
+            lines.append("  no path from our team within the hop limit")
+        lines += [f"avoided: {a.name} ({a.reason})" for a in r.avoided]
+        return "\n".join(lines)
+
+    _emit(report, as_json, text)
+
+
+@main.command()
+@click.argument("target")
+@click.option("--from", "source", metavar="PERSON", help="Start from this person (default: any of our reps).")
+@click.option("--k", default=3, show_default=True, help="How many chains.")
+@json_option
+@with_store
+def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) -> None:
+    """Chains of asks that win TARGET's yes: through whom they listen to, or a broker's asks."""
+    report = chains(store, target, source=source, k=k, settings=_settings())
+
+    def text(r: Any) -> str:
+        lines = [f"Chains to {r.target.name}:"]
+        for number, found in enumerate(r.chains, start=1):
+            lines.append(f"#{number}  {found.kind} chain, warmth {found.warmth:g}")
+            for i, ask in enumerate(found.asks, start=1):
+                lines.append(f"    {i}. {ask.text}")
+                lines += [f"         leverage: {reason}" for reason in ask.leverage]
+        if not r.chains:
+            lines.append("  no chain found: nobody we reach is listened to by the target")
+        return "\n".join(lines)
+
+    _emit(report, as_json, text)
+
+
+@main.command("brokers")
+@click.option("--among", metavar="ID,ID,...", help="The parties to connect (person ids).")
+@click.option("--opportunity", metavar="ID", help="The parties: this opportunity's committee.")
+@click.option("--limit", default=10, show_default=True)
+@json_option
+@with_store
+def brokers_command(
+    store: Store, among: str | None, opportunity: str | None, limit: int, as_json: bool
+) -> None:
+    """People who alone connect parties that do not know each other (structural holes)."""
+    parties = [p.strip() for p in (among or "").split(",") if p.strip()]
+    report = brokers(store, among=parties, opportunity=opportunity, limit=limit)
+
+    def text(r: Any) -> str:
+        head = (
+            f"Brokers among {', '.join(p.name for p in r.parties)}" if r.parties else "Brokers (whole graph)"
+        )
+        rows = [{"broker": b.name, "score": b.score, "effective size": b.effective_size,
+                 "constraint": b.constraint, "bridges": "; ".join(f"{a} ~ {c}" for a, c in b.bridges)}
+                for b in r.brokers]  # fmt: skip
+        return (
+            head
+            + "\n"
+            + textable.render(rows, ["broker", "score", "effective size", "constraint", "bridges"])
+        )
+
+    _emit(report, as_json, text)
+
+
+@main.command("committee")
+@click.argument("opportunity")
+@click.option("--stage", type=click.Choice(list(STAGES)), help="Weigh by influence in this buying stage.")
+@json_option
+@with_store
+def committee_command(store: Store, opportunity: str, stage: str | None, as_json: bool) -> None:
+    """The buying committee: roles, stances, blocs, support per stage, coverage, risks, next contacts."""
+    report = committee(store, opportunity, stage=stage, settings=_settings())
+    _emit(report, as_json, _committee_text)
+
+
+def _committee_text(r: Any) -> str:
+    weight = f"influence in {r.stage}" if r.stage else "influence"
+    members = [{"member": m.name, "roles": ",".join(m.roles), "attitude": m.attitude, "stance": m.stance,
+                weight: m.weight(r.stage), "path warmth": m.path.warmth if m.path else "no path"}
+               for m in r.members]  # fmt: skip
+    values = ", ".join(f"{k} {v:+g}" for k, v in r.stance_values.items())
+    lines = [f"{r.opportunity_name} ({r.account or 'no account'})", textable.render(members), "",
+             f"support = Σ influence × stance value ({values}): {r.support:+g}"]  # fmt: skip
+    lines.append("by stage: " + ", ".join(f"{s} {v:+g}" for s, v in r.support_by_stage.items()))
+    lines.append("")
+    lines += [f"bloc ({b.influence:g}%, support {b.support:+g}): {', '.join(b.members)}" for b in r.blocs]
+    lines += [f"opposed: {o.a} × {o.b}" + (f" ({o.context})" if o.context else "") for o in r.oppositions]
+    lines.append("")
+    lines.append("no warm path to: " + (", ".join(r.gaps) or "nobody — every member is covered"))
+    lines += [f"risk: {x.name} — {x.reason} ({x.weight:g}%)" for x in r.risks]
+    for stage, risks in r.risks_by_stage.items():
+        if risks:
+            lines.append(f"top risk in {stage}: {risks[0].name} ({risks[0].weight:g}%)")
+    lines += [f"entry point via {m.name}: {e}" for m in r.members for e in m.entry_points]
+    lines.append("")
+    lines.append("next best contacts:")
+    for c in r.next_contacts[:5]:
+        lines.append(f"  {c.name}: {c.score:g} ({c.reason})")
+        if c.path:
+            lines += [f"      {hop.instruction}" for hop in c.path.hops]
+    return "\n".join(lines)

@@ -118,7 +118,9 @@ def committee(store: Store, opportunity: str, *, stage: str | None = None,
     members = tuple(_member(store, row, outside, settings) for row in rows)
     ties = store.run("committee/ties", {"ids": ids})
     by_id = {m.id: m for m in members}
-    support_by_stage = {s: _support(members, s) for s in STAGES if any(m.stage_influence.get(s) for m in members)}
+    support_by_stage = {
+        s: _support(members, s) for s in STAGES if any(m.stage_influence.get(s) for m in members)
+    }
     risks_by_stage = {s: _risks(members, s) for s in support_by_stage}
     return CommitteeReport(
         opportunity=head["opportunity"],
@@ -127,8 +129,11 @@ def committee(store: Store, opportunity: str, *, stage: str | None = None,
         stage=stage,
         members=tuple(sorted(members, key=lambda m: (-m.weight(stage), m.id))),
         blocs=_blocs(members, ties, stage),
-        oppositions=tuple(Opposition(by_id[t["a"]].name, by_id[t["b"]].name, t["context"])
-                          for t in ties if t["type"] == "OPPOSES"),  # fmt: skip
+        oppositions=tuple(
+            Opposition(by_id[t["a"]].name, by_id[t["b"]].name, t["context"])
+            for t in ties
+            if t["type"] == "OPPOSES"
+        ),
         support=_support(members, stage),
         support_by_stage=support_by_stage,
         stance_values=dict(STANCE_VALUES),
@@ -139,7 +144,9 @@ def committee(store: Store, opportunity: str, *, stage: str | None = None,
     )
 
 
-def _member(store: Store, row: dict[str, Any], outside: Sequence[dict[str, Any]], settings: Settings) -> Member:
+def _member(
+    store: Store, row: dict[str, Any], outside: Sequence[dict[str, Any]], settings: Settings
+) -> Member:
     seat = row["seat"] or {}
     stance = seat.get("stance") or "neutral"
     mine = [o for o in outside if o["id"] == row["id"]]
@@ -187,17 +194,11 @@ def _blocs(members: Sequence[Member], ties: Sequence[dict[str, Any]], stage: str
 
 def _risks(members: Sequence[Member], stage: str | None) -> tuple[Risk, ...]:
     """Enemies and blockers by influence, then members tied to a competitor."""
-    risks = [
-        Risk(m.name, f"{m.stance}" + (f", tied to competitor {'; '.join(m.competitor_ties)}" if m.competitor_ties
-                                      else ""), m.weight(stage))
-        for m in members
-        if m.stance in ("enemy", "blocker") and m.weight(stage) > 0
-    ]  # fmt: skip
-    risks += [
-        Risk(m.name, f"{m.stance}, tied to competitor {'; '.join(m.competitor_ties)}", m.weight(stage))
-        for m in members
-        if m.competitor_ties and m.stance not in ("enemy", "blocker") and m.weight(stage) > 0
-    ]
+    risks = []
+    for m in members:
+        tied = f"tied to competitor {'; '.join(m.competitor_ties)}" if m.competitor_ties else ""
+        if m.weight(stage) > 0 and (m.stance in ("enemy", "blocker") or tied):
+            risks.append(Risk(m.name, ", ".join(part for part in (m.stance, tied) if part), m.weight(stage)))
     order = {"blocker": 0, "enemy": 1}
     return tuple(sorted(risks, key=lambda r: (-r.weight, order.get(r.reason.split(",")[0], 2), r.name)))
 

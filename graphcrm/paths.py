@@ -183,7 +183,9 @@ def describe_tie(hop: Hop, whose: str) -> str:
     elif hop.context and len(hop.context.split()) <= 2:
         relation = f"{whose} {hop.context}"  # "your neighbour", "their EMBA classmates"
     else:
-        relation = f"knows {'you' if whose == 'your' else 'them'}" + (f": {hop.context}" if hop.context else "")
+        relation = f"knows {'you' if whose == 'your' else 'them'}" + (
+            f": {hop.context}" if hop.context else ""
+        )
     contact = f"last contact {hop.last_contact[:7]}" if hop.last_contact else "no recorded contact"
     return f"{relation}; strength {hop.strength:g}; {contact}"
 

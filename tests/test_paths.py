@@ -68,7 +68,7 @@ def test_paths_avoid_enemies_and_blockers_of_the_account(seeded):
 def test_path_from_one_person_and_max_hops(seeded):
     store = seeded("jinchang")
     report = warm_paths(store, "jinchang.zhao-zhigang", source="jinchang.li-qiong", settings=TODAY)
-    assert [names(p) for p in report.paths][0] == ["李琼 Li Qiong", "赵志刚 Zhao Zhigang"]
+    assert names(report.paths[0]) == ["李琼 Li Qiong", "赵志刚 Zhao Zhigang"]
     assert warm_paths(store, "jinchang.zhao-zhigang", max_hops=1, settings=TODAY).paths == ()
 
 
@@ -105,7 +105,10 @@ def test_relay_chain_through_whom_the_target_listens_to(seeded):
     store = seeded("xuri")
     top = chains(store, "xuri.director-li", settings=TODAY).chains[0]
     assert top.kind == "relay"
-    assert [(a.asker.id, a.asked.id) for a in top.asks] == [("xuri.you", "xuri.wei"), ("xuri.wei", "xuri.director-li")]
+    assert [(a.asker.id, a.asked.id) for a in top.asks] == [
+        ("xuri.you", "xuri.wei"),
+        ("xuri.wei", "xuri.director-li"),
+    ]
     assert top.asks[1].leverage[0].startswith("李处长 Director Li listens to 魏科长 Section Chief Wei")
 
 

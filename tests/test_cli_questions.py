@@ -1,0 +1,75 @@
+"""The question commands print readable answers and JSON; unknown ids are one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from graphcrm.cli import main
+
+
+@pytest.fixture
+def ask(seeded, db_path, monkeypatch):
+    monkeypatch.setenv("GRAPHCRM_TODAY", "2026-11-23")
+    seeded("apex", "jinchang", "kissinger").close()
+
+    def run(*args: str):
+        return CliRunner().invoke(main, [*args, "--db", str(db_path)], catch_exceptions=False)
+
+    return run
+
+
+def test_path_reads_as_instructions(ask):
+    out = ask("path", "jinchang.zhao-zhigang").output
+    assert out.splitlines()[:2] == [
+        "Warmest paths to 赵志刚 Zhao Zhigang:",
+        "#1  warmth 0.5181  你 You → 李琼 Li Qiong → 赵志刚 Zhao Zhigang",
+    ]
+    assert "Ask 李琼 Li Qiong (your neighbour; strength 0.8; last contact 2026-11) to introduce you to" in out
+    assert "! 刘斌 Liu Bin: tied to competitor 省电信 Provincial Telecom (close relations)" in out
+    data = json.loads(ask("path", "jinchang.zhao-zhigang", "--json", "--k", "1").output)
+    assert [p["warmth"] for p in data["paths"]] == [0.5181]
+
+
+def test_chain_lists_kissingers_asks(ask):
+    out = ask("chain", "kissinger.wb-president").output
+    asks = [line.strip() for line in out.splitlines() if line.strip()[:2] in ("1.", "2.", "3.")]
+    assert asks == [
+        "1. 基辛格 Kissinger asks 穷老农 the poor farmer, offering Rothschild's daughter",
+        "2. 基辛格 Kissinger asks 罗斯切尔德伯爵 Count Rothschild, offering a vice-president of the World Bank",
+        "3. 基辛格 Kissinger asks 世界银行行长 President of the World Bank, offering Rothschild's son-in-law",
+    ]
+
+
+def test_brokers_table(ask):
+    out = ask("brokers", "--among", "kissinger.farmer,kissinger.rothschild,kissinger.wb-president").output
+    assert out.splitlines()[3].startswith("基辛格 Kissinger  3")
+
+
+def test_committee_summary(ask):
+    out = ask("committee", "apex.opp-apex-mobile-office").output
+    assert "top risk in need: 陈虹 Chen Hong (35%)" in out
+    assert "top risk in evaluate: 陈虹 Chen Hong (35%)" in out
+    assert "support = Σ influence × stance value (champion +1, supporter +0.5, neutral +0" in out
+    assert "entry point via 李青 Li Qing: 华通电子元件 Huatong Electronic Components" in out
+    staged = json.loads(
+        ask("committee", "apex.opp-apex-mobile-office", "--stage", "evaluate", "--json").output
+    )
+    assert staged["support"] == -42.5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("path", "nobody"), "error: no person with id 'nobody'"),
+        (("chain", "nobody"), "error: no person with id 'nobody'"),
+        (("brokers", "--among", "a,b"), "error: no person with id 'a'"),
+        (("committee", "nope"), "error: no opportunity with id 'nope'"),
+    ],
+)
+def test_unknown_ids_are_one_line_and_exit_2(ask, args, message):
+    result = ask(*args)
+    assert result.exit_code == 2
+    assert result.output == message + "\n"
