@@ -22,6 +22,7 @@ from graphcrm.committee import committee
 from graphcrm.errors import NotFound
 from graphcrm.export import export_to
 from graphcrm.importer import ImportResult, InvalidInput, apply_plan, import_path
+from graphcrm.influencers import influencers
 from graphcrm.linkedin import plan_linkedin
 from graphcrm.paths import WarmPath, warm_paths
 from graphcrm.schema import STAGES
@@ -356,4 +357,29 @@ def _committee_text(r: Any) -> str:
         lines.append(f"  {c.name}: {c.score:g} ({c.reason})")
         if c.path:
             lines += [f"      {hop.instruction}" for hop in c.path.hops]
+    return "\n".join(lines)
+
+
+@main.command("influencers")
+@click.argument("account")
+@json_option
+@with_store
+def influencers_command(store: Store, account: str, as_json: bool) -> None:
+    """Who really decides at ACCOUNT: hidden influencers, gatekeepers, figureheads, with reasons."""
+    _emit(influencers(store, account), as_json, _influencers_text)
+
+
+def _influencers_text(r: Any) -> str:
+    people = [{"person": p.name, "title": p.title, "rank": p.rank, "formal": round(p.formal, 2),
+               "informal": round(p.informal, 2), "listened to by": p.listened_to_by}
+              for p in r.people]  # fmt: skip
+    lines = [f"{r.account_name}: formal power (org chart) and informal power (who really leans on whom)",
+             textable.render(people), ""]  # fmt: skip
+    if r.decider:
+        lines.append(f"decider: {r.decider.name} ({r.decider.reason})")
+    for title, found in (("hidden influencers", r.hidden), ("gatekeepers", r.gatekeepers),
+                         ("figureheads", r.figureheads)):  # fmt: skip
+        lines.append(f"{title}:" + ("" if found else " none"))
+        lines += [f"  {f.name} ({f.score:g}): {f.reason}" for f in found]
+    lines += [f"note: {n}" for n in r.notes]
     return "\n".join(lines)

@@ -2,10 +2,11 @@
 
 | setting | env | default | used by |
 |---|---|---|---|
-| half_life_days | GRAPHCRM_HALF_LIFE_DAYS | 365 | warmth: a tie's strength halves every half-life since last contact |
+| half_life_days | GRAPHCRM_HALF_LIFE_DAYS | 365 | a tie's strength halves every half-life |
 | today | GRAPHCRM_TODAY (YYYY-MM-DD) | the current date | the age of last contacts (tests pin it) |
-| tier_a_plus, tier_a, tier_b | GRAPHCRM_TIER_A_PLUS / _A / _B | 0.5, 0.2, 0.05 | account priority: share of the largest revenue × potential |
-| pareto_share | GRAPHCRM_PARETO_SHARE | 0.8 | the 80/20 line |
+| tier_revenue | GRAPHCRM_TIER_REVENUE | 500000 | account priority (seed 001's grid): existing revenue at or above it is high |
+| tier_potential | GRAPHCRM_TIER_POTENTIAL | 1000000 | account priority: potential at or above it is high; A+ high revenue and high potential, A low revenue and high potential, B high revenue and low potential, C both low |
+| pareto_share | GRAPHCRM_PARETO_SHARE | 0.8 | the 80/20 line: the fewest accounts, largest revenue first, that make this share of all revenue |
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ class Settings:
 
     half_life_days: float = 365.0
     today: dt.date = dataclasses.field(default_factory=dt.date.today)
-    tier_a_plus: float = 0.5
-    tier_a: float = 0.2
-    tier_b: float = 0.05
+    tier_revenue: float = 500_000.0
+    tier_potential: float = 1_000_000.0
     pareto_share: float = 0.8
 
     @classmethod
@@ -33,9 +33,8 @@ class Settings:
         env = {
             "half_life_days": ("GRAPHCRM_HALF_LIFE_DAYS", float),
             "today": ("GRAPHCRM_TODAY", dt.date.fromisoformat),
-            "tier_a_plus": ("GRAPHCRM_TIER_A_PLUS", float),
-            "tier_a": ("GRAPHCRM_TIER_A", float),
-            "tier_b": ("GRAPHCRM_TIER_B", float),
+            "tier_revenue": ("GRAPHCRM_TIER_REVENUE", float),
+            "tier_potential": ("GRAPHCRM_TIER_POTENTIAL", float),
             "pareto_share": ("GRAPHCRM_PARETO_SHARE", float),
         }
         for name, (variable, parse) in env.items():

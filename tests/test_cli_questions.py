@@ -38,7 +38,7 @@ def test_chain_lists_kissingers_asks(ask):
     asks = [line.strip() for line in out.splitlines() if line.strip()[:2] in ("1.", "2.", "3.")]
     assert asks == [
         "1. 基辛格 Kissinger asks 穷老农 the poor farmer, offering Rothschild's daughter",
-        "2. 基辛格 Kissinger asks 罗斯切尔德伯爵 Count Rothschild, offering a vice-president of the World Bank",
+        "2. 基辛格 Kissinger asks 罗斯切尔德伯爵 Count Rothschild, offering a vice-president of the World Bank",  # noqa: E501
         "3. 基辛格 Kissinger asks 世界银行行长 President of the World Bank, offering Rothschild's son-in-law",
     ]
 
@@ -73,3 +73,13 @@ def test_unknown_ids_are_one_line_and_exit_2(ask, args, message):
     result = ask(*args)
     assert result.exit_code == 2
     assert result.output == message + "\n"
+
+
+def test_influencers_lists_xiao_wang_and_the_figureheads(seeded, db_path):
+    seeded("hidden-decider").close()
+    out = CliRunner().invoke(main, ["influencers", "hd.dingsheng", "--db", str(db_path)]).output
+    assert "hidden influencers:\n  小王 Xiao Wang (0.6667): 6 people listen to them" in out
+    figureheads = out.split("figureheads:\n")[1].splitlines()
+    assert [line.split(" (")[0].strip() for line in figureheads] == [
+        "副总裁 E Vice-President E", "副总裁 C Vice-President C", "副总裁 A Vice-President A",
+    ]  # fmt: skip

@@ -1,0 +1,445 @@
+"""Who really decides here? Hidden influencers, gatekeepers and figureheads (DOMAIN.md §4.3).
+
+**The score, for a sales manager.** Everyone at the account gets two marks from 0 to 1.
+*Formal power* is their place in the org chart: the top person scores 1 and each level down
+loses an equal step (with three levels: 1, 0.67, 0.33). *Informal power* is how much the
+organisation really leans on them, read from what you have recorded: who listens to whom
+(being listened to by people who are themselves listened to counts most; a weak or unverified
+"he listens to me" counts little), how many colleagues they are close to and how often they
+are the link between colleagues who are not, and their say in the buying committees of the
+account's open deals. The person with the most informal power scores 1; someone with a
+quarter of that pull scores 0.5. A **hidden influencer** has far more informal power than
+formal (小王 Xiao Wang, a junior the President listens to): win them early. A **figurehead**
+sits high with little pull (Vice-Presidents A, C and E): stay courteous, but do not build the
+deal on them. A **gatekeeper** stands beside the decider: the decider listens to them, or most
+of the informal routes to the decider pass through them.
+
+**The rules, precisely.** The account's people are those who WORK_AT it. The Cypher of
+`cypher/influencers/` (plain Cypher, the same text on FalkorDB and Neo4j) finds them, their
+ties among themselves and their committee seats; the scores are computed here with networkx
+on that subgraph, since neither engine ships PageRank without a plug-in.
+
+- **Formal** = (L − level + 1) / L, where level is the recorded rank (1 = top), else one below
+  the level of the boss they REPORT_TO, else 1 for the head of a chart, else the bottom
+  level; L is the account's bottom level.
+- **Informal** = √(m / the account's largest m), where m is the weighted mean of three
+  ingredients, each 0..1 (`WEIGHTS`):
+  - *listened to* (½): PageRank (damping 0.85) over INFLUENCES with every tie turned round
+    (A INFLUENCES B: B gives A a share of their attention), weighted by strength; scaled from
+    0 (the account's least) to 1 (its most), then capped at the total strength of the ties of
+    those who listen to them (one listener on a 0.2 tie: at most 0.2);
+  - *network* (¼): the mean of degree (colleagues tied by KNOWS, ALLY, KIN or INFLUENCES,
+    either way) and betweenness centrality in that undirected network, each divided by the
+    account's largest;
+  - *committee* (¼): their largest influence (%) in a committee of an open opportunity of the
+    account, divided by the account's largest.
+  An ingredient on which everyone is equal (nobody influences anybody, no committee, no
+  informal tie) tells nothing and is left out; the others share its weight. The square root
+  keeps one dominant person from making everyone else look powerless.
+- **The decider**: a committee member with role D on an open opportunity of the account (most
+  say at the `decide` stage, then most influence), else the top of the org chart (then the
+  most informal power).
+- **Hidden influencers**: informal − formal ≥ `HIDDEN_GAP` (0.3) and informal in the account's
+  top third (fewer than a third of the people above them); the score is the gap.
+- **Figureheads**: formal − informal ≥ `FIGUREHEAD_GAP` (0.3) and formal ≥ `SENIOR` (0.5, the
+  upper half of the org chart); never the decider (the final say is real power). The score is
+  the gap.
+- **Gatekeepers** of the decider: those the decider listens to (INFLUENCES into the decider),
+  and those through whom most (over `GATE_SHARE`, a half) of the shortest informal routes from
+  their colleagues to the decider pass (betweenness restricted to routes ending at the
+  decider, each route counted once). Score = ½ × the strength of the decider's listening +
+  ½ × that share of routes.
+- Nobody is named hidden or a figurehead where the account records no formal order (neither
+  ranks nor org chart) or no informal one (no INFLUENCES, informal ties or committee seats).
+
+PageRank: L. Page, S. Brin, R. Motwani, T. Winograd, *The PageRank citation ranking:
+bringing order to the Web*, 1999. Betweenness: U. Brandes, *A faster algorithm for
+betweenness centrality*, 2001. The seed: 002, 留意幕后决策人 (mind the decider behind the
+scenes): VPs A, C and E high and powerless, 小王 low and at the centre of power.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graphcrm.errors import NotFound
+from graphcrm.paths import DEFAULT_STRENGTH
+from graphcrm.store import Store
+
+WEIGHTS = {"listened": 0.5, "network": 0.25, "committee": 0.25}
+HIDDEN_GAP = 0.3  # informal − formal, at least
+FIGUREHEAD_GAP = 0.3  # formal − informal, at least
+SENIOR = 0.5  # a figurehead's formal power, at least
+GATE_SHARE = 0.5  # share of routes to the decider through a gatekeeper: more than this
+CENTRAL = 0.5  # the network ingredient of someone called central, at least
+DAMPING = 0.85  # PageRank's damping factor
+INFORMAL_TYPES = ("KNOWS", "ALLY", "KIN", "INFLUENCES")
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonPower:
+    """One person's formal and informal power, with the ingredients of the informal score."""
+
+    id: str
+    name: str
+    title: str | None
+    rank: int | None  # as recorded (1 = top)
+    level: int  # the level used: the rank, else from the org chart (see the module's rules)
+    formal: float
+    informal: float
+    listened_to_by: int  # people who listen to them (INFLUENCES from them)
+    listens_to: int  # people they listen to (INFLUENCES into them)
+    ties: int  # colleagues tied to them informally
+    listened: float  # the ingredients, each 0..1 (0 where the account left it out)
+    network: float
+    committee: float
+    committee_influence: float  # percent, their largest on an open opportunity
+    decides: tuple[str, ...]  # open opportunities on which they hold role D
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One name on a list, with its score and the reason in words."""
+
+    id: str
+    name: str
+    score: float
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class InfluenceReport:
+    account_id: str
+    account_name: str
+    decider: Finding | None  # score: their informal power
+    people: tuple[PersonPower, ...]  # by informal power, strongest first
+    hidden: tuple[Finding, ...]
+    gatekeepers: tuple[Finding, ...]
+    figureheads: tuple[Finding, ...]
+    weights: dict[str, float]  # the ingredients used, with their share of the informal score
+    notes: tuple[str, ...]
+
+
+def influencers(store: Store, account: str) -> InfluenceReport:
+    """Who really decides at `account` (an account id): formal and informal power of everyone
+    who works there, the decider, and the hidden influencers, gatekeepers and figureheads with
+    their reasons. The rules are the module's. Raises `NotFound` for an unknown account.
+    """
+    rows = store.run("influencers/people", {"account": account})
+    if not rows:
+        raise NotFound(f"no account with id {account!r}")
+    account_name = rows[0]["account_name"] or account
+    people = {r["id"]: r for r in rows if r["id"]}
+    if not people:
+        return InfluenceReport(account, account_name, None, (), (), (), (), {},
+                               ("nobody recorded as working at this account",))  # fmt: skip
+    ties = store.run("influencers/ties", {"account": account})
+    seats = {r["id"]: r for r in store.run("influencers/committee", {"account": account})}
+    return _analyse(account, account_name, people, ties, seats)
+
+
+# -- the scores -------------------------------------------------------------------------------------
+
+
+def _analyse(
+    account: str,
+    account_name: str,
+    people: Mapping[str, Mapping[str, Any]],
+    ties: Sequence[Mapping[str, Any]],
+    seats: Mapping[str, Mapping[str, Any]],
+) -> InfluenceReport:
+    ids = sorted(people)
+    names = {i: people[i]["name"] or i for i in ids}
+    notes: list[str] = []
+    boss = {t["source"]: t["target"] for t in ties if t["type"] == "REPORTS_TO"}
+    levels, has_formal = _levels(ids, {i: people[i]["rank"] for i in ids}, boss)
+    bottom = max(levels.values())
+    formal = {i: (bottom - levels[i] + 1) / bottom for i in ids}
+    if not has_formal:
+        notes.append("no ranks or org chart recorded: formal power is unknown, so nobody is named "
+                     "a hidden influencer or a figurehead")  # fmt: skip
+    unranked = [names[i] for i in ids if people[i]["rank"] is None]
+    if has_formal and unranked:
+        notes.append("no recorded rank: level taken from the org chart (the bottom level if not in it) "
+                     "for " + ", ".join(unranked))  # fmt: skip
+
+    influence = _influence_graph(ids, ties)
+    informal_net = _informal_network(ids, ties)
+    committee_pct = {i: float((seats.get(i) or {}).get("influence") or 0.0) for i in ids}
+    informal, ingredients, weights = _informal(influence, informal_net, committee_pct)
+    if not weights:
+        notes.append("no influence, informal ties or committee seats recorded: informal power is "
+                     "unknown, so nobody is named a hidden influencer or a figurehead")  # fmt: skip
+
+    powers = {
+        i: PersonPower(
+            id=i,
+            name=names[i],
+            title=people[i]["title"],
+            rank=None if people[i]["rank"] is None else int(people[i]["rank"]),
+            level=levels[i],
+            formal=round(formal[i], 4),
+            informal=round(informal[i], 4),
+            listened_to_by=influence.in_degree(i),  # the graph runs listener -> listened to
+            listens_to=influence.out_degree(i),
+            ties=informal_net.degree(i),
+            listened=round(ingredients["listened"][i], 4),
+            network=round(ingredients["network"][i], 4),
+            committee=round(ingredients["committee"][i], 4),
+            committee_influence=committee_pct[i],
+            decides=tuple(sorted((seats.get(i) or {}).get("decides") or ())),
+        )
+        for i in ids
+    }
+    decider = _decider(powers, seats)
+    ranked = sorted(powers.values(), key=lambda p: (-p.informal, -p.formal, p.id))
+    describe = _Describer(powers, influence, bottom, decider.id)
+    hidden: list[Finding] = []
+    figureheads: list[Finding] = []
+    if has_formal and weights:
+        top_third = math.ceil(len(ids) / 3)
+        for p in ranked:
+            stronger = sum(q.informal > p.informal for q in ranked)
+            if p.informal - p.formal >= HIDDEN_GAP and stronger < top_third:
+                hidden.append(Finding(p.id, p.name, round(p.informal - p.formal, 4), describe.hidden(p)))
+            if p.formal - p.informal >= FIGUREHEAD_GAP and p.formal >= SENIOR and p.id != decider.id:
+                figureheads.append(Finding(p.id, p.name, round(p.formal - p.informal, 4),
+                                           describe.figurehead(p)))  # fmt: skip
+    return InfluenceReport(
+        account_id=account,
+        account_name=account_name,
+        decider=decider,
+        people=tuple(ranked),
+        hidden=_by_score(hidden),
+        gatekeepers=_gatekeepers(decider.id, influence, informal_net, ties, names),
+        figureheads=_by_score(figureheads),
+        weights=weights,
+        notes=tuple(notes),
+    )
+
+
+def _informal(
+    influence: nx.DiGraph, network: nx.Graph, committee_pct: Mapping[str, float]
+) -> tuple[dict[str, float], dict[str, dict[str, float]], dict[str, float]]:
+    """Informal power, its ingredients (0 where left out) and the weights used (see the rules)."""
+    degree = {i: float(d) for i, d in network.degree()}
+    betweenness = nx.betweenness_centrality(network)
+    ingredients = {
+        "listened": _listened(influence),
+        "network": {i: (_share(degree, i) + _share(betweenness, i)) / 2 for i in network},
+        "committee": {i: _share(committee_pct, i) for i in network},
+    }
+    used = {k: w for k, w in WEIGHTS.items() if len({round(v, 9) for v in ingredients[k].values()}) > 1}
+    total = sum(used.values())
+    raw = {i: sum(w * ingredients[k][i] for k, w in used.items()) / total if total else 0.0 for i in network}
+    top = max(raw.values())
+    informal = {i: math.sqrt(raw[i] / top) if top else 0.0 for i in network}
+    kept = {k: values if k in used else dict.fromkeys(values, 0.0) for k, values in ingredients.items()}
+    return informal, kept, {k: round(w / total, 4) for k, w in used.items()}
+
+
+def _levels(
+    ids: Sequence[str], ranks: Mapping[str, Any], boss: Mapping[str, str]
+) -> tuple[dict[str, int], bool]:
+    """Each person's level in the org chart, and whether the account records any formal order."""
+    known = {i: int(r) for i, r in ranks.items() if r is not None}
+    bosses = set(boss.values())
+
+    def level(person: str, seen: frozenset[str]) -> int | None:
+        if person in known:
+            return known[person]
+        above = boss.get(person)
+        if above is None:
+            return 1 if person in bosses else None  # the head of a chart without ranks
+        if above in seen:
+            return None  # a loop in the org chart
+        found = level(above, seen | {person})
+        return None if found is None else found + 1
+
+    levels = {i: level(i, frozenset()) for i in ids}
+    bottom = max((lv for lv in levels.values() if lv is not None), default=1)
+    return {i: bottom if lv is None else lv for i, lv in levels.items()}, bool(known or boss)
+
+
+def _influence_graph(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.DiGraph:
+    """Who listens to whom: an edge listener → listened to, weighted by the tie's strength."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ids)
+    for t in ties:
+        if t["type"] == "INFLUENCES":
+            graph.add_edge(t["target"], t["source"], weight=_strength(t), context=t["context"])
+    return graph
+
+
+def _informal_network(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.Graph:
+    """Colleagues tied by KNOWS, ALLY, KIN or INFLUENCES, either way: one edge per pair."""
+    graph = nx.Graph()
+    graph.add_nodes_from(ids)
+    graph.add_edges_from((t["source"], t["target"]) for t in ties if t["type"] in INFORMAL_TYPES)
+    return graph
+
+
+def _strength(tie: Mapping[str, Any]) -> float:
+    return DEFAULT_STRENGTH if tie["strength"] is None else float(tie["strength"])
+
+
+def pagerank(
+    graph: nx.DiGraph, alpha: float = DAMPING, max_iter: int = 1000, tol: float = 1e-10
+) -> dict[str, float]:
+    """PageRank of a directed graph weighted by `weight`, summing to 1, as `networkx.pagerank`.
+
+    networkx's own `pagerank` runs on SciPy, which graphcrm does not install. This takes
+    networkx's Google matrix (`networkx.google_matrix`: each node's out-weights as shares of
+    its vote, a node with none spreading it evenly, 1 − alpha teleported evenly) and finds its
+    stationary vector by power iteration in NumPy, stopping as networkx does (the change over
+    all nodes below len(graph) × tol). An account holds hundreds of people: the dense matrix is
+    small. Raises `networkx.PowerIterationFailedConvergence` after `max_iter` rounds.
+    """
+    nodes = list(graph)
+    if not nodes:
+        return {}
+    matrix = np.asarray(nx.google_matrix(graph, alpha=alpha, nodelist=nodes, weight="weight"))
+    rank = np.full(len(nodes), 1.0 / len(nodes))
+    for _ in range(max_iter):
+        following = rank @ matrix
+        following /= following.sum()
+        done = np.abs(following - rank).sum() < len(nodes) * tol
+        rank = following
+        if done:
+            return {node: float(value) for node, value in zip(nodes, rank, strict=True)}
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
+def _listened(influence: nx.DiGraph) -> dict[str, float]:
+    """PageRank of being listened to, 0 (the account's least) to 1, capped by the ties' strength."""
+    rank = pagerank(influence)
+    low, high = min(rank.values()), max(rank.values())
+    result = {}
+    for person, value in rank.items():
+        spread = (value - low) / (high - low) if high - low > 1e-12 else 0.0
+        strength = sum(d["weight"] for _, _, d in influence.in_edges(person, data=True))
+        result[person] = min(spread, strength, 1.0)
+    return result
+
+
+def _share(values: Mapping[str, float], person: str) -> float:
+    """`person`'s value as a share of the account's largest (0 when everyone has 0)."""
+    top = max(values.values(), default=0.0)
+    return values[person] / top if top > 0 else 0.0
+
+
+def _decider(powers: Mapping[str, PersonPower], seats: Mapping[str, Mapping[str, Any]]) -> Finding:
+    """Role D on an open opportunity (most say at `decide`), else the top of the org chart."""
+
+    def say(p: PersonPower) -> float:
+        return float(seats[p.id].get("decide") or 0.0)
+
+    with_d = [p for p in powers.values() if p.decides]
+    if with_d:
+        best = min(with_d, key=lambda p: (-say(p), -p.committee_influence, p.id))
+        reason = f"decider (D) on {', '.join(best.decides)}"
+        reason += f"; {say(best):g}% of the say at the decide stage" if say(best) else ""
+    else:
+        best = min(powers.values(), key=lambda p: (p.level, -p.informal, p.id))
+        reason = f"top of the org chart (level {best.level}); no open opportunity names a decider (D)"
+    return Finding(best.id, best.name, best.informal, reason)
+
+
+def _gatekeepers(
+    decider: str,
+    influence: nx.DiGraph,
+    network: nx.Graph,
+    ties: Sequence[Mapping[str, Any]],
+    names: Mapping[str, str],
+) -> tuple[Finding, ...]:
+    """Those the decider listens to, or through whom many informal routes to the decider pass."""
+    reachable = nx.node_connected_component(network, decider) - {decider}
+    routes = nx.betweenness_centrality_subset(
+        network.to_directed(), sources=sorted(reachable), targets=[decider], normalized=False
+    )
+    listened = {t["source"]: t for t in ties if t["type"] == "INFLUENCES" and t["target"] == decider}
+    decider_name = names[decider]
+    found = []
+    for person in sorted(names):
+        if person == decider:
+            continue
+        others = len(reachable - {person})
+        share = routes.get(person, 0.0) / others if others else 0.0
+        tie = listened.get(person)
+        if tie is None and share <= GATE_SHARE:
+            continue
+        strength = _strength(tie) if tie else 0.0
+        parts = []
+        if tie is not None:
+            context = f": {tie['context']}" if tie["context"] else ""
+            parts.append(f"{decider_name} listens to them (strength {strength:g}{context})")
+        if share > 0:
+            parts.append(f"{share:.0%} of the shortest informal routes to {decider_name} pass through them")
+        found.append(Finding(person, names[person], round(strength / 2 + share / 2, 4), "; ".join(parts)))
+    return _by_score(found)
+
+
+def _by_score(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (-f.score, f.id)))
+
+
+# -- the reasons ------------------------------------------------------------------------------------
+
+
+class _Describer:
+    """The reasons in words, from the scores and the graphs they came from."""
+
+    def __init__(
+        self,
+        powers: Mapping[str, PersonPower],
+        influence: nx.DiGraph,
+        bottom: int,
+        decider: str,
+    ) -> None:
+        self.powers = powers
+        self.influence = influence
+        self.bottom = bottom
+        self.decider = decider
+        self.colleagues = len(powers) - 1
+
+    def hidden(self, p: PersonPower) -> str:
+        parts = [self._listeners(p), self._network(p), self._committee(p)]
+        return "; ".join(part for part in parts if part) + f"; yet {self._rank(p)}"
+
+    def figurehead(self, p: PersonPower) -> str:
+        parts = [self._rank(p), f"yet {self._listeners(p) or 'nobody listens to them'}", self._network(p)]
+        parts.append(self._committee(p) or "no seat in an open buying committee")
+        return "; ".join(part for part in parts if part)
+
+    def _listeners(self, p: PersonPower) -> str:
+        if not p.listened_to_by:
+            return ""
+        listeners = sorted(
+            self.influence.predecessors(p.id), key=lambda i: (i != self.decider, self.powers[i].level, i)
+        )
+        shown = [("the decider " if i == self.decider else "") + self.powers[i].name for i in listeners[:3]]
+        shown += ["…"] if len(listeners) > 3 else []
+        people = "1 person listens" if p.listened_to_by == 1 else f"{p.listened_to_by} people listen"
+        return f"{people} to them: {', '.join(shown)}"
+
+    def _network(self, p: PersonPower) -> str:
+        if not p.ties:
+            return "no informal ties to colleagues"
+        ties = f"informal ties to {p.ties} of {self.colleagues} colleagues"
+        return ties + ("; central in the informal network" if p.network >= CENTRAL else "")
+
+    def _committee(self, p: PersonPower) -> str:
+        if not p.committee_influence:
+            return ""
+        return f"{p.committee_influence:g}% influence in the buying committee"
+
+    def _rank(self, p: PersonPower) -> str:
+        if p.rank is None:
+            return f"level {p.level} of {self.bottom} (from the org chart)"
+        return f"rank {p.rank} of {self.bottom}"
