@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from graphcrm import demo, queries, textable
+from graphcrm import demo, priority, queries, referrals, textable
 from graphcrm.chains import brokers, chains
 from graphcrm.committee import committee
 from graphcrm.errors import NotFound
@@ -383,3 +383,22 @@ def _influencers_text(r: Any) -> str:
         lines += [f"  {f.name} ({f.score:g}): {f.reason}" for f in found]
     lines += [f"note: {n}" for n in r.notes]
     return "\n".join(lines)
+
+
+@main.command("referrals")
+@click.option(
+    "--from", "root", metavar="ACCOUNT", help="One account's cascade (default: every won account's)."
+)
+@json_option
+@with_store
+def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
+    """How referrals spread from won accounts: generations, reach, value, conversion, best referrers."""
+    _emit(referrals.referrals(store, root), as_json, referrals.as_text)
+
+
+@main.command("priority")
+@json_option
+@with_store
+def priority_command(store: Store, as_json: bool) -> None:
+    """Account priority: A+/A/B/C from existing revenue × potential (seed 001), and the 80/20 line."""
+    _emit(priority.priority(store, settings=_settings()), as_json, priority.as_text)

@@ -4,9 +4,9 @@
 |---|---|---|---|
 | half_life_days | GRAPHCRM_HALF_LIFE_DAYS | 365 | a tie's strength halves every half-life |
 | today | GRAPHCRM_TODAY (YYYY-MM-DD) | the current date | the age of last contacts (tests pin it) |
-| tier_revenue | GRAPHCRM_TIER_REVENUE | 500000 | account priority (seed 001's grid): existing revenue at or above it is high |
-| tier_potential | GRAPHCRM_TIER_POTENTIAL | 1000000 | account priority: potential at or above it is high; A+ high revenue and high potential, A low revenue and high potential, B high revenue and low potential, C both low |
-| pareto_share | GRAPHCRM_PARETO_SHARE | 0.8 | the 80/20 line: the fewest accounts, largest revenue first, that make this share of all revenue |
+| tier_revenue | GRAPHCRM_TIER_REVENUE | 500000 | account priority: existing revenue ≥ it is high |
+| tier_potential | GRAPHCRM_TIER_POTENTIAL | 1000000 | account priority: potential ≥ it is high |
+| pareto_share | GRAPHCRM_PARETO_SHARE | 0.8 | the 80/20 line: share of all revenue |
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ class Settings:
         env = {
             "half_life_days": ("GRAPHCRM_HALF_LIFE_DAYS", float),
             "today": ("GRAPHCRM_TODAY", dt.date.fromisoformat),
-            "tier_revenue": ("GRAPHCRM_TIER_REVENUE", float),
-            "tier_potential": ("GRAPHCRM_TIER_POTENTIAL", float),
-            "pareto_share": ("GRAPHCRM_PARETO_SHARE", float),
+            "tier_revenue": ("GRAPHCRM_TIER_REVENUE", _amount),
+            "tier_potential": ("GRAPHCRM_TIER_POTENTIAL", _amount),
+            "pareto_share": ("GRAPHCRM_PARETO_SHARE", _fraction),
         }
         for name, (variable, parse) in env.items():
             if os.environ.get(variable):
@@ -45,3 +45,19 @@ class Settings:
                     raise ValueError(f"{variable}={os.environ[variable]!r}: {exc}") from exc
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _amount(text: str) -> float:
+    """An amount of money: a number, 0 or more."""
+    value = float(text)
+    if not value >= 0:
+        raise ValueError("expected an amount, 0 or more")
+    return value
+
+
+def _fraction(text: str) -> float:
+    """A share: a number above 0 and at most 1 (0.8 is 80%)."""
+    value = float(text)
+    if not 0 < value <= 1:
+        raise ValueError("expected a share above 0 and at most 1, e.g. 0.8")
+    return value

@@ -83,3 +83,14 @@ def test_influencers_lists_xiao_wang_and_the_figureheads(seeded, db_path):
     assert [line.split(" (")[0].strip() for line in figureheads] == [
         "副总裁 E Vice-President E", "副总裁 C Vice-President C", "副总裁 A Vice-President A",
     ]  # fmt: skip
+
+
+def test_referrals_and_priority_commands(seeded, db_path):
+    seeded("apex").close()
+    run = CliRunner()
+    out = run.invoke(main, ["referrals", "--db", str(db_path)]).output
+    assert out.startswith("Referral cascade from 恒远物流 Hengyuan Logistics: 3 generation(s), 5 reached")
+    data = json.loads(run.invoke(main, ["priority", "--json", "--db", str(db_path)]).output)
+    assert data["accounts"][0]["name"] == "华信医药 Huaxin Pharmaceutical"
+    bad = run.invoke(main, ["referrals", "--from", "nope", "--db", str(db_path)])
+    assert bad.exit_code == 2 and bad.output.startswith("error: no account with id 'nope'")
