@@ -46,3 +46,31 @@ def test_plain_shapes_match(neo4j_store, store):
     for target in (neo4j_store, store):
         import_path(target, seed_path("jinchang"), progress=False)
     assert neo4j_store.read(query) == store.read(query)
+
+
+def test_every_question_answers_the_same_on_both_engines(neo4j_store, store):
+    import dataclasses
+    import datetime as dt
+
+    from graphcrm import chains, committee, influencers, paths, priority, referrals
+    from graphcrm.settings import Settings
+
+    settings = Settings(today=dt.date(2026, 11, 23))
+    for target in (neo4j_store, store):
+        for seed in SEEDS:
+            import_path(target, seed_path(seed), progress=False)
+
+    def answers(s):
+        return [
+            paths.warm_paths(s, "jinchang.zhao-zhigang", settings=settings),
+            chains.chains(s, "kissinger.wb-president", settings=settings),
+            chains.brokers(s, among=["kissinger.farmer", "kissinger.rothschild", "kissinger.wb-president"]),
+            influencers.influencers(s, "hd.dingsheng"),
+            committee.committee(s, "apex.opp-apex-mobile-office", settings=settings),
+            referrals.referrals(s),
+            priority.priority(s, settings=settings),
+        ]
+
+    assert [dataclasses.asdict(a) for a in answers(neo4j_store)] == [
+        dataclasses.asdict(a) for a in answers(store)
+    ]
