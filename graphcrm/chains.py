@@ -35,7 +35,7 @@ from typing import Any
 import networkx as nx
 
 from graphcrm.errors import NotFound
-from graphcrm.paths import Person, describe_tie, tie_warmth, warm_paths
+from graphcrm.paths import Person, describe_tie, find_person, tie_warmth, warm_paths
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 
@@ -93,7 +93,7 @@ def chains(
 ) -> ChainReport:
     """The `k` warmest chains of asks to the target's yes, from our reps (or from `source`)."""
     settings = settings or Settings.from_env()
-    target_person = _person(store, target)
+    target_person = find_person(store, target)
     found = [
         *_relay_chains(store, target, source, settings),
         *_broker_chains(store, target, source, settings),
@@ -201,13 +201,6 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-def _person(store: Store, person_id: str) -> Person:
-    rows = store.run("paths/person", {"id": person_id})
-    if not rows:
-        raise NotFound(f"no person with id {person_id!r}")
-    return Person(rows[0]["id"], rows[0]["name"] or person_id)
-
-
 # -- brokers ----------------------------------------------------------------------------------------
 
 
@@ -225,7 +218,7 @@ def brokers(
         parties = [Person(r["id"], r["name"] or r["id"]) for r in members]
         if not parties:
             raise NotFound(f"no opportunity with id {opportunity!r} (or it has no committee)")
-    parties += [_person(store, i) for i in among if i not in {p.id for p in parties}]
+    parties += [find_person(store, i) for i in among if i not in {p.id for p in parties}]
     ids = [p.id for p in parties]
     graph = _informal_graph(store, ids or None)
     names = nx.get_node_attributes(graph, "name")

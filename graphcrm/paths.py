@@ -110,9 +110,9 @@ def warm_paths(
     settings = settings or Settings.from_env()
     if not 1 <= max_hops <= MAX_HOPS_LIMIT:
         raise ValueError(f"max hops must be from 1 to {MAX_HOPS_LIMIT} (got {max_hops})")
-    target_person = _person(store, target)
+    target_person = find_person(store, target)
     if source is not None:
-        _person(store, source)
+        find_person(store, source)
     hazards = hazards_around(store, target)
     avoided = tuple(a for a in hazards["hostile"] if a.id not in (target, source))
     flagged = tuple(a for a in hazards["competitor"] if a.id != source)
@@ -140,7 +140,8 @@ def hazards_around(store: Store, target: str) -> dict[str, list[Avoided]]:
     }
 
 
-def _person(store: Store, person_id: str) -> Person:
+def find_person(store: Store, person_id: str) -> Person:
+    """The person with this id; `NotFound` names an unknown id."""
     rows = store.run("paths/person", {"id": person_id})
     if not rows:
         raise NotFound(f"no person with id {person_id!r}")
