@@ -6,17 +6,18 @@ STAMP     := $(VENV)/.installed
 LINT_DIR  := tools/cypher-lint
 SCALE     ?= S
 
-.PHONY: run test lint venv lint-tools clean-venv
+.PHONY: run test lint venv lint-tools browser clean-venv
 
 run: $(STAMP)
 	$(VENV)/bin/graphcrm demo
+	$(VENV)/bin/graphcrm serve
 
-test: $(STAMP) lint-tools
+test: $(STAMP) lint-tools browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check graphcrm tests
-	$(VENV)/bin/ruff format --check graphcrm tests
+	$(VENV)/bin/ruff check graphcrm tests web
+	$(VENV)/bin/ruff format --check graphcrm tests web
 
 venv: $(STAMP)
 
@@ -47,6 +48,17 @@ $(LINT_DIR)/node_modules/.package-lock.json: $(LINT_DIR)/package-lock.json
 	fi
 	npm ci --prefix $(LINT_DIR) --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Debian's chromium for the browser tests (playwright drives it; no browser download).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	        echo "installing Debian's chromium for the browser tests"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    else \
+	        echo "the browser tests need chromium: install it (e.g. apt-get install chromium)" >&2; \
+	    fi; \
+	fi
 
 clean-venv:
 	rm -rf $(VENV)

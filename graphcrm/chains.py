@@ -128,8 +128,14 @@ def _relay_chains(store: Store, target: str, source: str | None, settings: Setti
                 f"{asked.name} listens to {asker.name}" + (f" ({link['context']})" if link["context"] else "")
             ]
             reasons += _shared_orgs(leverage, asker.id, asked.id)
-            asks.append(Ask(asker, asked, tuple(reasons), f"Ask {asker.name} to win over {asked.name}: "
-                            + "; ".join(reasons)))  # fmt: skip
+            asks.append(
+                Ask(
+                    asker,
+                    asked,
+                    tuple(reasons),
+                    f"Ask {asker.name} to win over {asked.name}: " + "; ".join(reasons),
+                )
+            )
         result.append(Chain("relay", round(warmth, 4), tuple(asks)))
     return result
 
@@ -148,10 +154,14 @@ def _broker_chains(store: Store, target: str, source: str | None, settings: Sett
             continue
         anchor = _date(to_target["since"])
         parties = [
-            t for t in ties
-            if t["id"] != target and t["id"] not in target_knows
-            and anchor and _date(t["since"]) and abs((_date(t["since"]) - anchor).days) <= CAMPAIGN_DAYS
-        ]  # fmt: skip
+            t
+            for t in ties
+            if t["id"] != target
+            and t["id"] not in target_knows
+            and anchor
+            and _date(t["since"])
+            and abs((_date(t["since"]) - anchor).days) <= CAMPAIGN_DAYS
+        ]
         if not parties:
             continue
         sequence = [*sorted(parties, key=lambda t: (_date(t["since"]), t["id"])), to_target]
@@ -234,9 +244,16 @@ def brokers(
     result = []
     for v in ranked:
         pairs = _bridged(graph, v, ids or list(graph.neighbors(v)))
-        result.append(Broker(v, names.get(v, v), round(scores[v], 4),
-                             tuple((names.get(a, a), names.get(b, b)) for a, b in pairs),
-                             round(effective.get(v, 0.0), 4), round(constraint.get(v, 0.0), 4)))  # fmt: skip
+        result.append(
+            Broker(
+                v,
+                names.get(v, v),
+                round(scores[v], 4),
+                tuple((names.get(a, a), names.get(b, b)) for a, b in pairs),
+                round(effective.get(v, 0.0), 4),
+                round(constraint.get(v, 0.0), 4),
+            )
+        )
     return BrokerReport(tuple(parties), tuple(result))
 
 

@@ -250,11 +250,20 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print the an
 @click.option("--half-life", type=float, help="Days for a tie's warmth to halve (default 365).")
 @json_option
 @with_store
-def path(store: Store, target: str, source: str | None, k: int, max_hops: int, strict: bool,
-         half_life: float | None, as_json: bool) -> None:  # fmt: skip
+def path(
+    store: Store,
+    target: str,
+    source: str | None,
+    k: int,
+    max_hops: int,
+    strict: bool,
+    half_life: float | None,
+    as_json: bool,
+) -> None:
     """Who can introduce me to TARGET: the warmest paths from our team, hop by hop."""
-    report = warm_paths(store, target, source=source, k=k, max_hops=max_hops, strict=strict,
-                        settings=_settings(half_life))  # fmt: skip
+    report = warm_paths(
+        store, target, source=source, k=k, max_hops=max_hops, strict=strict, settings=_settings(half_life)
+    )
 
     def text(r: Any) -> str:
         lines = [f"Warmest paths to {r.target.name}:"]
@@ -309,9 +318,16 @@ def brokers_command(
         head = (
             f"Brokers among {', '.join(p.name for p in r.parties)}" if r.parties else "Brokers (whole graph)"
         )
-        rows = [{"broker": b.name, "score": b.score, "effective size": b.effective_size,
-                 "constraint": b.constraint, "bridges": "; ".join(f"{a} ~ {c}" for a, c in b.bridges)}
-                for b in r.brokers]  # fmt: skip
+        rows = [
+            {
+                "broker": b.name,
+                "score": b.score,
+                "effective size": b.effective_size,
+                "constraint": b.constraint,
+                "bridges": "; ".join(f"{a} ~ {c}" for a, c in b.bridges),
+            }
+            for b in r.brokers
+        ]
         return (
             head
             + "\n"
@@ -334,12 +350,24 @@ def committee_command(store: Store, opportunity: str, stage: str | None, as_json
 
 def _committee_text(r: Any) -> str:
     weight = f"influence in {r.stage}" if r.stage else "influence"
-    members = [{"member": m.name, "roles": ",".join(m.roles), "attitude": m.attitude, "stance": m.stance,
-                weight: m.weight(r.stage), "path warmth": m.path.warmth if m.path else "no path"}
-               for m in r.members]  # fmt: skip
+    members = [
+        {
+            "member": m.name,
+            "roles": ",".join(m.roles),
+            "attitude": m.attitude,
+            "stance": m.stance,
+            weight: m.weight(r.stage),
+            "path warmth": m.path.warmth if m.path else "no path",
+        }
+        for m in r.members
+    ]
     values = ", ".join(f"{k} {v:+g}" for k, v in r.stance_values.items())
-    lines = [f"{r.opportunity_name} ({r.account or 'no account'})", textable.render(members), "",
-             f"support = Σ influence × stance value ({values}): {r.support:+g}"]  # fmt: skip
+    lines = [
+        f"{r.opportunity_name} ({r.account or 'no account'})",
+        textable.render(members),
+        "",
+        f"support = Σ influence × stance value ({values}): {r.support:+g}",
+    ]
     lines.append("by stage: " + ", ".join(f"{s} {v:+g}" for s, v in r.support_by_stage.items()))
     lines.append("")
     lines += [f"bloc ({b.influence:g}%, support {b.support:+g}): {', '.join(b.members)}" for b in r.blocs]
@@ -370,15 +398,29 @@ def influencers_command(store: Store, account: str, as_json: bool) -> None:
 
 
 def _influencers_text(r: Any) -> str:
-    people = [{"person": p.name, "title": p.title, "rank": p.rank, "formal": round(p.formal, 2),
-               "informal": round(p.informal, 2), "listened to by": p.listened_to_by}
-              for p in r.people]  # fmt: skip
-    lines = [f"{r.account_name}: formal power (org chart) and informal power (who really leans on whom)",
-             textable.render(people), ""]  # fmt: skip
+    people = [
+        {
+            "person": p.name,
+            "title": p.title,
+            "rank": p.rank,
+            "formal": round(p.formal, 2),
+            "informal": round(p.informal, 2),
+            "listened to by": p.listened_to_by,
+        }
+        for p in r.people
+    ]
+    lines = [
+        f"{r.account_name}: formal power (org chart) and informal power (who really leans on whom)",
+        textable.render(people),
+        "",
+    ]
     if r.decider:
         lines.append(f"decider: {r.decider.name} ({r.decider.reason})")
-    for title, found in (("hidden influencers", r.hidden), ("gatekeepers", r.gatekeepers),
-                         ("figureheads", r.figureheads)):  # fmt: skip
+    for title, found in (
+        ("hidden influencers", r.hidden),
+        ("gatekeepers", r.gatekeepers),
+        ("figureheads", r.figureheads),
+    ):
         lines.append(f"{title}:" + ("" if found else " none"))
         lines += [f"  {f.name} ({f.score:g}): {f.reason}" for f in found]
     lines += [f"note: {n}" for n in r.notes]
@@ -402,3 +444,36 @@ def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
 def priority_command(store: Store, as_json: bool) -> None:
     """Account priority: A+/A/B/C from existing revenue × potential (seed 001), and the 80/20 line."""
     _emit(priority.priority(store, settings=_settings()), as_json, priority.as_text)
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on; any but loopback requires GRAPHCRM_PASSWORD_HASH (a login).",
+)
+@click.option("--port", default=8050, show_default=True)
+@click.option("--db", "db_url", metavar="URL", default=None, help="Database (as for every command).")
+@click.option("--threads", default=8, show_default=True, help="Requests served at once.")
+def serve(host: str, port: int, db_url: str | None, threads: int) -> None:
+    """Start the viewer (waitress), on 127.0.0.1 unless told otherwise."""
+    import waitress
+
+    from web import create_app
+
+    try:
+        app = create_app({"DB": db_url, "HOST": host})
+    except (RuntimeError, StoreError) as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"graphcrm viewer on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="graphcrm")
+
+
+@main.command("hash-password")
+@click.password_option(prompt="Password for the viewer")
+def hash_password(password: str) -> None:
+    """Print a hash to put in GRAPHCRM_PASSWORD_HASH, for serving beyond this machine."""
+    from werkzeug.security import generate_password_hash
+
+    click.echo(generate_password_hash(password))

@@ -102,8 +102,9 @@ class CommitteeReport:
     next_contacts: tuple[NextContact, ...]
 
 
-def committee(store: Store, opportunity: str, *, stage: str | None = None,
-              settings: Settings | None = None) -> CommitteeReport:  # fmt: skip
+def committee(
+    store: Store, opportunity: str, *, stage: str | None = None, settings: Settings | None = None
+) -> CommitteeReport:
     """The committee map of `opportunity`, weighted overall or by `stage` (one of the nine)."""
     settings = settings or Settings.from_env()
     if stage is not None and stage not in STAGES:
@@ -187,8 +188,13 @@ def _blocs(members: Sequence[Member], ties: Sequence[dict[str, Any]], stage: str
     blocs = []
     for component in nx.connected_components(graph):
         group = sorted((by_id[i] for i in component), key=lambda m: (-m.weight(stage), m.id))
-        blocs.append(Bloc(tuple(m.name for m in group), round(sum(m.weight(stage) for m in group), 2),
-                          _support(group, stage)))  # fmt: skip
+        blocs.append(
+            Bloc(
+                tuple(m.name for m in group),
+                round(sum(m.weight(stage) for m in group), 2),
+                _support(group, stage),
+            )
+        )
     return tuple(sorted(blocs, key=lambda b: (-b.influence, b.members)))
 
 

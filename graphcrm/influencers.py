@@ -137,8 +137,9 @@ def influencers(store: Store, account: str) -> InfluenceReport:
     account_name = rows[0]["account_name"] or account
     people = {r["id"]: r for r in rows if r["id"]}
     if not people:
-        return InfluenceReport(account, account_name, None, (), (), (), (), {},
-                               ("nobody recorded as working at this account",))  # fmt: skip
+        return InfluenceReport(
+            account, account_name, None, (), (), (), (), {}, ("nobody recorded as working at this account",)
+        )
     ties = store.run("influencers/ties", {"account": account})
     seats = {r["id"]: r for r in store.run("influencers/committee", {"account": account})}
     return _analyse(account, account_name, people, ties, seats)
@@ -162,20 +163,26 @@ def _analyse(
     bottom = max(levels.values())
     formal = {i: (bottom - levels[i] + 1) / bottom for i in ids}
     if not has_formal:
-        notes.append("no ranks or org chart recorded: formal power is unknown, so nobody is named "
-                     "a hidden influencer or a figurehead")  # fmt: skip
+        notes.append(
+            "no ranks or org chart recorded: formal power is unknown, so nobody is named "
+            "a hidden influencer or a figurehead"
+        )
     unranked = [names[i] for i in ids if people[i]["rank"] is None]
     if has_formal and unranked:
-        notes.append("no recorded rank: level taken from the org chart (the bottom level if not in it) "
-                     "for " + ", ".join(unranked))  # fmt: skip
+        notes.append(
+            "no recorded rank: level taken from the org chart (the bottom level if not in it) "
+            "for " + ", ".join(unranked)
+        )
 
     influence = _influence_graph(ids, ties)
     informal_net = _informal_network(ids, ties)
     committee_pct = {i: float((seats.get(i) or {}).get("influence") or 0.0) for i in ids}
     informal, ingredients, weights = _informal(influence, informal_net, committee_pct)
     if not weights:
-        notes.append("no influence, informal ties or committee seats recorded: informal power is "
-                     "unknown, so nobody is named a hidden influencer or a figurehead")  # fmt: skip
+        notes.append(
+            "no influence, informal ties or committee seats recorded: informal power is "
+            "unknown, so nobody is named a hidden influencer or a figurehead"
+        )
 
     powers = {
         i: PersonPower(
@@ -209,8 +216,9 @@ def _analyse(
             if p.informal - p.formal >= HIDDEN_GAP and stronger < top_third:
                 hidden.append(Finding(p.id, p.name, round(p.informal - p.formal, 4), describe.hidden(p)))
             if p.formal - p.informal >= FIGUREHEAD_GAP and p.formal >= SENIOR and p.id != decider.id:
-                figureheads.append(Finding(p.id, p.name, round(p.formal - p.informal, 4),
-                                           describe.figurehead(p)))  # fmt: skip
+                figureheads.append(
+                    Finding(p.id, p.name, round(p.formal - p.informal, 4), describe.figurehead(p))
+                )
     return InfluenceReport(
         account_id=account,
         account_name=account_name,

@@ -119,9 +119,14 @@ def warm_paths(
     avoid_ids = {a.id for a in avoided} | ({a.id for a in flagged} - {target} if strict else set())
     rows = store.run(
         "paths/candidates",
-        {"target": target, "from": source, "max_hops": max_hops, "avoid": sorted(avoid_ids),
-         "limit": CANDIDATE_LIMIT},
-    )  # fmt: skip
+        {
+            "target": target,
+            "from": source,
+            "max_hops": max_hops,
+            "avoid": sorted(avoid_ids),
+            "limit": CANDIDATE_LIMIT,
+        },
+    )
     flags_by_id = {a.id: a.reason for a in flagged}
     paths = _diverse([_path(row, flags_by_id, settings) for row in rows if _usable(row, source)], k)
     on_paths = {p.id for path in paths for p in path.people}
@@ -165,9 +170,17 @@ def _path(row: dict[str, Any], flags_by_id: dict[str, str], settings: Settings) 
         hop_warmth = tie_warmth(strength, tie["last_contact"], settings)
         warmth *= hop_warmth
         hops.append(
-            Hop(people[index], people[index + 1], tie["type"], tie["context"], strength,
-                tie["last_contact"], round(hop_warmth, 4), "")
-        )  # fmt: skip
+            Hop(
+                people[index],
+                people[index + 1],
+                tie["type"],
+                tie["context"],
+                strength,
+                tie["last_contact"],
+                round(hop_warmth, 4),
+                "",
+            )
+        )
     hops = [dataclasses.replace(h, instruction=_instruction(hops, i)) for i, h in enumerate(hops)]
     flags = tuple(f"{p.name}: {flags_by_id[p.id]}" for p in people[1:] if p.id in flags_by_id)
     return WarmPath(round(warmth, 4), tuple(hops), flags)

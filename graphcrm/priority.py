@@ -83,8 +83,9 @@ def priority(store: Store, *, settings: Settings | None = None) -> PriorityRepor
     settings = settings or Settings.from_env()
     rows = store.run("priority/accounts")
     total = sum(_amount(r["revenue"]) for r in rows)
-    ordered = sorted(rows, key=lambda r: (-_amount(r["revenue"]), -_amount(r["potential"]),
-                                          r["name"] or r["id"], r["id"]))  # fmt: skip
+    ordered = sorted(
+        rows, key=lambda r: (-_amount(r["revenue"]), -_amount(r["potential"]), r["name"] or r["id"], r["id"])
+    )
     accounts = []
     cumulative = 0.0
     crossed = total <= 0  # no revenue anywhere: nobody is inside the line
@@ -136,11 +137,18 @@ def as_text(report: PriorityReport) -> str:
         f"{_money(report.tier_potential)} is high; A+ both high, A potential only, B revenue only, C neither",
         "",
     ]
-    rows = [{"account": a.name, "revenue": _money(a.revenue), "potential": _money(a.potential),
-             "tier": a.tier, "recorded": (a.recorded_tier or "") + (" ≠" if a.disagrees else ""),
-             "cumulative": f"{a.cumulative_share:.1%}",
-             "80/20": "●" if a.in_pareto else ""}
-            for a in report.accounts]  # fmt: skip
+    rows = [
+        {
+            "account": a.name,
+            "revenue": _money(a.revenue),
+            "potential": _money(a.potential),
+            "tier": a.tier,
+            "recorded": (a.recorded_tier or "") + (" ≠" if a.disagrees else ""),
+            "cumulative": f"{a.cumulative_share:.1%}",
+            "80/20": "●" if a.in_pareto else "",
+        }
+        for a in report.accounts
+    ]
     lines.append(textable.render(rows))
     counts = ", ".join(f"{t} {n}" for t, n in report.tier_counts.items())
     lines += ["", f"computed tiers: {counts}; {len(report.disagreements)} differ from the recorded tier (≠)"]

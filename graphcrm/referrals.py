@@ -159,8 +159,11 @@ def referrals(store: Store, root: str | None = None) -> ReferralReport:
         scope = _members(shown[0])
 
     in_scope = [r for r in edges if scope is None or r.source.id in scope]
-    silent = [Party(i, row["name"] or i, "account") for i, row in won.items()
-              if not out.get(i) and (scope is None or i in scope)]  # fmt: skip
+    silent = [
+        Party(i, row["name"] or i, "account")
+        for i, row in won.items()
+        if not out.get(i) and (scope is None or i in scope)
+    ]
     return ReferralReport(
         root=root,
         cascades=tuple(shown),
@@ -265,8 +268,9 @@ def _tally(refs: Sequence[Referral]) -> dict[str, Any]:
 
 def _cascade(root: Party, out: dict[str, list[Referral]]) -> Cascade:
     layers = _spread(out.get(root.id, ()), out, {root.id})
-    generations = tuple(Generation(number=n, referrals=tuple(refs), **_tally(refs))
-                        for n, refs in enumerate(layers, start=1))  # fmt: skip
+    generations = tuple(
+        Generation(number=n, referrals=tuple(refs), **_tally(refs)) for n, refs in enumerate(layers, start=1)
+    )
     return Cascade(root=root, generations=generations, **_tally([r for refs in layers for r in refs]))
 
 
@@ -309,8 +313,10 @@ def _rank(groups: dict[Party, list[Referral]], out: dict[str, list[Referral]]) -
                 cascade_value_won=sum(r.value for r in reached if r.outcome == "won"),
             )
         )
-    order = sorted(ranked, key=lambda x: (-x.reach, -x.cascade_value_won, -x.value_won, -x.referrals,
-                                          x.party.name, x.party.id))  # fmt: skip
+    order = sorted(
+        ranked,
+        key=lambda x: (-x.reach, -x.cascade_value_won, -x.value_won, -x.referrals, x.party.name, x.party.id),
+    )
     return tuple(order)
 
 
@@ -321,8 +327,10 @@ def as_text(report: ReferralReport) -> str:
         if not c.generations:
             lines += [f"{c.root.name} has referred no one.", ""]
             continue
-        lines.append(f"Referral cascade from {c.root.name}: {len(c.generations)} generation(s), "
-                     f"{c.reached} reached, {_figures(c)}")  # fmt: skip
+        lines.append(
+            f"Referral cascade from {c.root.name}: {len(c.generations)} generation(s), "
+            f"{c.reached} reached, {_figures(c)}"
+        )
         for g in c.generations:
             lines.append(f"  generation {g.number}: {g.reached} reached, {_figures(g)}")
             for r in g.referrals:
@@ -369,8 +377,13 @@ def _table(referrers: Sequence[Referrer], *, with_for: bool) -> str:
         row: dict[str, Any] = {"referrer": x.party.name}
         if with_for:
             row["for"] = ", ".join(x.speaks_for)
-        row |= {"referrals": x.referrals, "won": x.won, "value won": _money(x.value_won),
-                "reach": x.reach, "won in cascade": _money(x.cascade_value_won)}  # fmt: skip
+        row |= {
+            "referrals": x.referrals,
+            "won": x.won,
+            "value won": _money(x.value_won),
+            "reach": x.reach,
+            "won in cascade": _money(x.cascade_value_won),
+        }
         rows.append(row)
     return textable.render(rows)
 

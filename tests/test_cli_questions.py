@@ -81,8 +81,10 @@ def test_influencers_lists_xiao_wang_and_the_figureheads(seeded, db_path):
     assert "hidden influencers:\n  小王 Xiao Wang (0.6667): 6 people listen to them" in out
     figureheads = out.split("figureheads:\n")[1].splitlines()
     assert [line.split(" (")[0].strip() for line in figureheads] == [
-        "副总裁 E Vice-President E", "副总裁 C Vice-President C", "副总裁 A Vice-President A",
-    ]  # fmt: skip
+        "副总裁 E Vice-President E",
+        "副总裁 C Vice-President C",
+        "副总裁 A Vice-President A",
+    ]
 
 
 def test_referrals_and_priority_commands(seeded, db_path):

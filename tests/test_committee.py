@@ -58,9 +58,16 @@ def test_support_overall_and_per_stage(apex):
     assert apex.stance_values == STANCE_VALUES
     assert apex.support == -12.5
     assert apex.support_by_stage == {
-        "need": -32.5, "priority": -22.5, "urgency": -12.5, "specification": 5.0, "consult": 20.0,
-        "proposals": 5.0, "evaluate": -42.5, "negotiate": -12.5, "decide": -20.0,
-    }  # fmt: skip
+        "need": -32.5,
+        "priority": -22.5,
+        "urgency": -12.5,
+        "specification": 5.0,
+        "consult": 20.0,
+        "proposals": 5.0,
+        "evaluate": -42.5,
+        "negotiate": -12.5,
+        "decide": -20.0,
+    }
 
 
 def test_blocs_and_oppositions(apex):
@@ -77,11 +84,15 @@ def test_blocs_and_oppositions(apex):
 def test_coverage_gaps_and_next_contacts(apex):
     assert apex.gaps == ("孙林 Sun Lin",)
     assert [(c.name, c.score) for c in apex.next_contacts[:3]] == [
-        ("陈虹 Chen Hong", 0.1085), ("赵跃 Zhao Yue", 0.0331), ("王丹 Wang Dan", 0.0287),
-    ]  # fmt: skip
+        ("陈虹 Chen Hong", 0.1085),
+        ("赵跃 Zhao Yue", 0.0331),
+        ("王丹 Wang Dan", 0.0287),
+    ]
     assert [p.name for p in apex.next_contacts[0].path.people] == [
-        "高峰 Gao Feng", "宋江 Song Jiang", "陈虹 Chen Hong",
-    ]  # fmt: skip
+        "高峰 Gao Feng",
+        "宋江 Song Jiang",
+        "陈虹 Chen Hong",
+    ]
 
 
 def test_a_stage_reweights_everything(seeded):

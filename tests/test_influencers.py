@@ -37,8 +37,10 @@ def test_xiao_wang_tops_the_hidden_influencers(hd):
 
 def test_vps_a_c_and_e_are_the_figureheads(hd):
     assert [(f.id, f.score) for f in hd.figureheads] == [
-        ("hd.vp-e", 0.5686), ("hd.vp-c", 0.4402), ("hd.vp-a", 0.3826),
-    ]  # fmt: skip
+        ("hd.vp-e", 0.5686),
+        ("hd.vp-c", 0.4402),
+        ("hd.vp-a", 0.3826),
+    ]
     for finding in hd.figureheads:
         assert finding.reason.startswith("rank 2 of 3; yet nobody listens to them; informal ties to ")
     assert hd.figureheads[0].reason.endswith("no seat in an open buying committee")
@@ -55,8 +57,10 @@ def test_the_president_decides_and_xiao_wang_is_his_gatekeeper(hd):
         "decider (D) on 集团移动办公平台 Group mobile-office platform; 45% of the say at the decide stage",
     )
     assert [(f.id, f.score) for f in hd.gatekeepers] == [
-        ("hd.xiao-wang", 0.7417), ("hd.vp-b", 0.1833), ("hd.vp-d", 0.1667),
-    ]  # fmt: skip
+        ("hd.xiao-wang", 0.7417),
+        ("hd.vp-b", 0.1833),
+        ("hd.vp-d", 0.1667),
+    ]
     assert hd.gatekeepers[0].reason == (
         "总裁 President listens to them (strength 0.85: drafts the President's briefings; trusted "
         "adviser); 63% of the shortest informal routes to 总裁 President pass through them"
@@ -96,9 +100,12 @@ def test_jinchang_the_deputy_keeps_the_gate_and_the_network_head_weighs_more_tha
         "100% of the shortest informal routes to 孙国庆 Sun Guoqing pass through them"
     )
     assert [(f.id, f.reason) for f in report.figureheads] == [
-        ("jinchang.zhou-guilan", "rank 2 of 4; yet nobody listens to them; informal ties to 1 of 5 "
-         "colleagues; no seat in an open buying committee"),
-    ]  # fmt: skip
+        (
+            "jinchang.zhou-guilan",
+            "rank 2 of 4; yet nobody listens to them; informal ties to 1 of 5 "
+            "colleagues; no seat in an open buying committee",
+        ),
+    ]
 
 
 def test_xuri_weis_unverified_claim_makes_no_hidden_influencer(seeded):
@@ -113,20 +120,24 @@ def test_xuri_weis_unverified_claim_makes_no_hidden_influencer(seeded):
 
 
 def test_levels_come_from_the_org_chart_when_ranks_are_missing(write_files, store):
-    folder = write_files({
-        "accounts.csv": "id,name,kind\nacme,Acme,customer\n",
-        "people.csv": "id,name,org_id\nboss,The Boss,acme\nmid,Middle,acme\njunior,Junior,acme\n"
-                      "loner,Loner,acme\n",
-        "ties.csv": "source,target,type,strength\nmid,boss,REPORTS_TO,\njunior,mid,REPORTS_TO,\n"
-                    "junior,boss,INFLUENCES,0.9\njunior,mid,INFLUENCES,0.8\njunior,loner,KNOWS,0.5\n"
-                    "junior,boss,KNOWS,0.5\n",
-    })  # fmt: skip
+    folder = write_files(
+        {
+            "accounts.csv": "id,name,kind\nacme,Acme,customer\n",
+            "people.csv": "id,name,org_id\nboss,The Boss,acme\nmid,Middle,acme\njunior,Junior,acme\n"
+            "loner,Loner,acme\n",
+            "ties.csv": "source,target,type,strength\nmid,boss,REPORTS_TO,\njunior,mid,REPORTS_TO,\n"
+            "junior,boss,INFLUENCES,0.9\njunior,mid,INFLUENCES,0.8\njunior,loner,KNOWS,0.5\n"
+            "junior,boss,KNOWS,0.5\n",
+        }
+    )
     import_path(store, folder, progress=False)
     report = influencers(store, "acme")
     assert {p.id: (p.rank, p.level, p.formal) for p in report.people} == {
-        "boss": (None, 1, 1.0), "mid": (None, 2, 0.6667), "junior": (None, 3, 0.3333),
+        "boss": (None, 1, 1.0),
+        "mid": (None, 2, 0.6667),
+        "junior": (None, 3, 0.3333),
         "loner": (None, 3, 0.3333),
-    }  # fmt: skip
+    }
     assert report.notes == (
         "no recorded rank: level taken from the org chart (the bottom level if not in it) for "
         "The Boss, Junior, Loner, Middle",
@@ -139,10 +150,12 @@ def test_levels_come_from_the_org_chart_when_ranks_are_missing(write_files, stor
 
 
 def test_without_informal_data_nobody_is_named(write_files, store):
-    folder = write_files({
-        "accounts.csv": "id,name,kind\nbare,Bare,prospect\n",
-        "people.csv": "id,name,org_id,rank\nchief,Chief,bare,1\nvp,VP,bare,2\nclerk,Clerk,bare,3\n",
-    })  # fmt: skip
+    folder = write_files(
+        {
+            "accounts.csv": "id,name,kind\nbare,Bare,prospect\n",
+            "people.csv": "id,name,org_id,rank\nchief,Chief,bare,1\nvp,VP,bare,2\nclerk,Clerk,bare,3\n",
+        }
+    )
     import_path(store, folder, progress=False)
     report = influencers(store, "bare")
     assert report.decider.id == "chief"

@@ -17,8 +17,10 @@ def all_seeds(seeded):
 
 def test_every_account_with_its_tier_beside_the_recorded_one(all_seeds):
     report = priority(all_seeds, settings=Settings())
-    got = [(a.id, a.revenue, a.potential, a.tier, a.recorded_tier, a.disagrees, a.cumulative_share,
-            a.in_pareto) for a in report.accounts]  # fmt: skip
+    got = [
+        (a.id, a.revenue, a.potential, a.tier, a.recorded_tier, a.disagrees, a.cumulative_share, a.in_pareto)
+        for a in report.accounts
+    ]
     assert got == [
         ("apex.huaxin", 900000.0, 1500000.0, "A+", "A+", False, 0.2951, True),
         ("apex.jiahe", 800000.0, 1000000.0, "A+", "A", True, 0.5574, True),  # potential 1,000,000 is high
@@ -36,8 +38,12 @@ def test_every_account_with_its_tier_beside_the_recorded_one(all_seeds):
     assert "kissinger.world-bank" not in {a.id for a in report.accounts}
     assert report.tier_counts == {"A+": 2, "A": 4, "B": 2, "C": 3}
     assert report.disagreements == (
-        "apex.jiahe", "apex.hengyuan", "apex.dongsheng", "jinchang.jinchang", "apex.xinghai"
-    )  # fmt: skip
+        "apex.jiahe",
+        "apex.hengyuan",
+        "apex.dongsheng",
+        "jinchang.jinchang",
+        "apex.xinghai",
+    )
 
 
 def test_four_of_eleven_accounts_make_80_percent_of_revenue(all_seeds):
@@ -57,13 +63,17 @@ def test_thresholds_and_line_are_settings(all_seeds, monkeypatch):
     report = priority(all_seeds)
     tiers = {a.id: a.tier for a in report.accounts}
     assert (tiers["apex.huaxin"], tiers["apex.jiahe"], tiers["apex.hengyuan"], tiers["apex.apex"]) == (
-        "A+", "B", "C", "A"
-    )  # fmt: skip
+        "A+",
+        "B",
+        "C",
+        "A",
+    )
     assert [a.id for a in report.accounts if a.in_pareto] == ["apex.huaxin", "apex.jiahe"]
 
 
-@pytest.mark.parametrize(("variable", "value"), [("GRAPHCRM_PARETO_SHARE", "80"),
-                                                 ("GRAPHCRM_TIER_REVENUE", "-1")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("variable", "value"), [("GRAPHCRM_PARETO_SHARE", "80"), ("GRAPHCRM_TIER_REVENUE", "-1")]
+)
 def test_a_bad_setting_names_the_variable(monkeypatch, variable, value):
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValueError, match=f"{variable}='{value}'"):

@@ -49,8 +49,19 @@ def _short(party):
 def _rows(generation):
     """Each referral of a generation: target, source, person credited, date, value, outcome, date won
     and days to win."""
-    return [(_short(r.target), _short(r.source), _short(r.by_person), r.date, r.value, r.outcome, r.won_on,
-             r.days_to_win) for r in generation.referrals]  # fmt: skip
+    return [
+        (
+            _short(r.target),
+            _short(r.source),
+            _short(r.by_person),
+            r.date,
+            r.value,
+            r.outcome,
+            r.won_on,
+            r.days_to_win,
+        )
+        for r in generation.referrals
+    ]
 
 
 def test_hengyuan_cascade_as_the_apex_readme_gives(apex_all):
@@ -68,16 +79,27 @@ def test_hengyuan_cascade_as_the_apex_readme_gives(apex_all):
         ],
         [("xinghai", "dongsheng", "feng-li", "2025-10-08", 400000.0, "open", None, None)],
     ]
-    per_generation = [(g.number, g.reached, g.won, g.lost, g.open, g.value_won, g.value_open, g.conversion,
-                       g.days_to_win) for g in hengyuan.generations]  # fmt: skip
+    per_generation = [
+        (g.number, g.reached, g.won, g.lost, g.open, g.value_won, g.value_open, g.conversion, g.days_to_win)
+        for g in hengyuan.generations
+    ]
     assert per_generation == [
         (1, 2, 1, 1, 0, 800000.0, 0.0, 0.5, 99.0),
         (2, 2, 1, 0, 1, 250000.0, 1200000.0, 1.0, 132.0),
         (3, 1, 0, 0, 1, 0.0, 400000.0, None, None),
     ]
     # README: "3 generations, reach 5 accounts, 1,050,000 won"
-    totals = (len(hengyuan.generations), hengyuan.reached, hengyuan.won, hengyuan.lost, hengyuan.open,
-              hengyuan.value_won, hengyuan.value_open, hengyuan.conversion, hengyuan.days_to_win)  # fmt: skip
+    totals = (
+        len(hengyuan.generations),
+        hengyuan.reached,
+        hengyuan.won,
+        hengyuan.lost,
+        hengyuan.open,
+        hengyuan.value_won,
+        hengyuan.value_open,
+        hengyuan.conversion,
+        hengyuan.days_to_win,
+    )
     assert totals == (3, 5, 2, 1, 2, 1050000.0, 1600000.0, 0.6667, 115.5)
 
 
@@ -95,8 +117,9 @@ def test_best_referrers_hengyuan_then_jiahe(apex_all):
     _, report = apex_all
     # README: "Best referrer: Hengyuan (5 accounts reached). Jiahe is second: 2 referrals, one won
     # and one open."
-    got = [(x.party.id, x.referrals, x.won, x.value_won, x.reach, x.cascade_value_won)
-           for x in report.referrers]  # fmt: skip
+    got = [
+        (x.party.id, x.referrals, x.won, x.value_won, x.reach, x.cascade_value_won) for x in report.referrers
+    ]
     assert got == [
         ("apex.hengyuan", 2, 1, 800000.0, 5, 1050000.0),
         ("apex.jiahe", 2, 1, 250000.0, 3, 250000.0),
@@ -147,8 +170,14 @@ def test_text_reads_generation_by_generation(apex_all):
 
 
 def test_cycles_diamonds_and_people_speaking_for_their_account(store, write_files):
-    folder = write_files({"accounts.csv": ACCOUNTS, "people.csv": PEOPLE, "opportunities.csv": OPPORTUNITIES,
-                          "referrals.csv": REFERRALS})  # fmt: skip
+    folder = write_files(
+        {
+            "accounts.csv": ACCOUNTS,
+            "people.csv": PEOPLE,
+            "opportunities.csv": OPPORTUNITIES,
+            "referrals.csv": REFERRALS,
+        }
+    )
     import_path(store, folder, progress=False)
     report = referrals(store)
     # A and B reach each other: A's cascade is shown (more won), B's lies inside it.

@@ -1,0 +1,226 @@
+"""The viewer through Flask's test client: every page and its API twin, errors, access, import."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from tests.conftest import SEEDS
+from tests.test_import import MINI
+from web import create_app, is_loopback
+
+PAGES = [
+    ("/", "/api/accounts", "APEX公司 APEX Co."),
+    ("/search?q=李", "/api/search?q=李", "李琼 Li Qiong"),
+    ("/accounts/hd.dingsheng", "/api/accounts/hd.dingsheng", "小王 Xiao Wang"),
+    (
+        "/opportunities/apex.opp-apex-mobile-office",
+        "/api/opportunities/apex.opp-apex-mobile-office",
+        "陈虹 Chen Hong",
+    ),
+    (
+        "/opportunities/apex.opp-apex-mobile-office?stage=evaluate",
+        "/api/opportunities/apex.opp-apex-mobile-office?stage=evaluate",
+        "陈虹 Chen Hong",
+    ),
+    ("/paths?target=jinchang.zhao-zhigang", "/api/paths?target=jinchang.zhao-zhigang", "李琼 Li Qiong"),
+    (
+        "/brokers?among=kissinger.farmer,kissinger.rothschild,kissinger.wb-president",
+        "/api/brokers?among=kissinger.farmer,kissinger.rothschild,kissinger.wb-president",
+        "基辛格 Kissinger",
+    ),
+    ("/referrals", "/api/referrals", "恒远物流 Hengyuan Logistics"),
+    ("/people/jinchang.li-qiong?hops=2", "/api/people/jinchang.li-qiong?hops=2", "李琼 Li Qiong"),
+]
+
+
+@pytest.fixture
+def app(seeded, db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHCRM_TODAY", "2026-11-23")
+    seeded(*SEEDS).close()
+    app = create_app({"DB": str(db_path), "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    yield app
+    app.extensions["graphcrm_store"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf(client) -> str:
+    return client.get("/api/csrf-token").get_json()["csrf_token"]
+
+
+@pytest.mark.parametrize(("page", "twin", "shown"), PAGES)
+def test_page_and_its_api_twin(client, page, twin, shown):
+    html = client.get(page)
+    assert html.status_code == 200 and shown in html.get_data(as_text=True)
+    data = client.get(twin)
+    assert data.status_code == 200 and shown in data.get_data(as_text=True)
+    assert "cdn" not in html.get_data(as_text=True).lower()
+
+
+def test_committee_api_is_the_committee_answer(client):
+    data = client.get("/api/opportunities/apex.opp-apex-mobile-office").get_json()
+    assert data["committee"]["support"] == -12.5
+    assert data["committee"]["risks"][0]["name"] == "陈虹 Chen Hong"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/accounts/nope", "no account with id &#39;nope&#39;"),
+        ("/opportunities/nope", "no opportunity with id &#39;nope&#39;"),
+        ("/people/nope", "no person with id &#39;nope&#39;"),
+        ("/paths?target=nope", "no person with id &#39;nope&#39;"),
+        ("/no-such-page", "Not Found"),
+    ],
+)
+def test_unknown_ids_are_a_404_page(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert message in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_unknown_ids_in_the_api_are_json_404(client):
+    response = client.get("/api/people/nope")
+    assert response.status_code == 404 and response.get_json() == {"error": "no person with id 'nope'"}
+
+
+def test_bad_parameters_are_400(client):
+    assert client.get("/opportunities/apex.opp-apex-mobile-office?stage=later").status_code == 400
+    assert client.get("/paths?target=jinchang.li-qiong&k=zero").status_code == 400
+    assert client.get("/api/paths").get_json() == {
+        "error": "target is required: the id of the person to reach"
+    }
+
+
+def test_vis_network_is_served_by_us(client):
+    assert client.get("/vendor/vis-network.min.js").status_code == 200
+    assert client.get("/vendor/other.js").status_code == 404
+    page = client.get("/").get_data(as_text=True)
+    assert re.findall(r'(?:src|href)="(https?:)?//', page) == []
+
+
+def test_import_dry_run_then_confirm(client, app):
+    token = csrf(client)
+    files = [
+        (io.BytesIO((MINI / f"{n}.csv").read_bytes()), f"{n}.csv") for n in ("accounts", "people", "ties")
+    ]
+    report = client.post(
+        "/import", data={"csrf_token": token, "files": files}, content_type="multipart/form-data"
+    )
+    text = report.get_data(as_text=True)
+    assert report.status_code == 200 and "are clean" in text
+    upload = re.search(r'name="token" value="([^"]+)"', text).group(1)
+    assert client.get("/api/search?q=Rep One").get_json()["hits"] == []
+    done = client.post("/import/confirm", data={"csrf_token": token, "token": upload})
+    assert "Imported" in done.get_data(as_text=True)
+    assert client.get("/api/search?q=Rep One").get_json()["hits"][0]["id"] == "rep1"
+
+
+def test_import_problems_are_listed_and_nothing_is_written(client):
+    token = csrf(client)
+    bad = io.BytesIO(b"id,name,kind\nx1,X,custmer\n")
+    report = client.post(
+        "/import",
+        data={"csrf_token": token, "files": [(bad, "accounts.csv")]},
+        content_type="multipart/form-data",
+    )
+    text = report.get_data(as_text=True)
+    assert "Nothing was imported: 1 problem(s)" in text
+    assert "accounts.csv:2:kind: unknown account kind (got &#39;custmer&#39;" in text
+    assert client.get("/api/search?q=x1").get_json()["hits"] == []
+
+
+def test_import_rejects_odd_names_and_path_traversal(client):
+    token = csrf(client)
+    for name in ("../../etc/passwd", "notes.txt", "../people.csv/x"):
+        response = client.post(
+            "/import",
+            data={"csrf_token": token, "files": [(io.BytesIO(b"id\n"), name)]},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 400
+    bogus = client.post("/import/confirm", data={"csrf_token": token, "token": "../../etc"})
+    assert bogus.status_code == 400
+
+
+def test_upload_size_is_limited(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    token = csrf(client)
+    big = io.BytesIO(b"id,name\n" + b"x" * 5000)
+    response = client.post(
+        "/import",
+        data={"csrf_token": token, "files": [(big, "people.csv")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413
+
+
+def test_posts_without_csrf_token_are_refused(client):
+    response = client.post("/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "reload the page" in response.get_data(as_text=True)
+
+
+def test_hostile_text_is_escaped(client, app):
+    store = app.extensions["graphcrm_store"]
+    store.write(
+        [
+            (
+                "MERGE (p:Node:Person {id: 'evil'}) SET p.name = $n, p.notes = $n",
+                {"n": "<script>alert(1)</script>"},
+            )
+        ]
+    )
+    page = client.get("/people/evil").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
+
+
+def test_off_loopback_needs_a_password_hash(db_path):
+    with pytest.raises(RuntimeError, match="needs a login"):
+        create_app({"DB": str(db_path), "HOST": "0.0.0.0", "PASSWORD_HASH": None})
+
+
+@pytest.fixture
+def guarded(seeded, db_path, monkeypatch):
+    seeded("apex").close()
+    monkeypatch.setattr("web.auth.MAX_DELAY_S", 0.01)
+    app = create_app(
+        {"DB": str(db_path), "HOST": "0.0.0.0", "PASSWORD_HASH": generate_password_hash("s3cret")}
+    )
+    yield app.test_client()
+    app.extensions["graphcrm_store"].close()
+
+
+def test_login_is_enforced_on_every_route(guarded):
+    for url in ("/", "/accounts/apex.apex", "/vendor/vis-network.min.js", "/static/app.css", "/import"):
+        response = guarded.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert guarded.get("/api/accounts").status_code == 401
+
+
+def test_login_wrong_password_slowed_then_right_then_logout(guarded):
+    page = guarded.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    wrong = guarded.post("/login", data={"csrf_token": token, "password": "guess"})
+    assert "Wrong password." in wrong.get_data(as_text=True)
+    right = guarded.post("/login", data={"csrf_token": token, "password": "s3cret"})
+    assert right.status_code == 302
+    cookie = right.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert guarded.get("/api/accounts").status_code == 200
+    token = guarded.get("/api/csrf-token").get_json()["csrf_token"]
+    guarded.post("/logout", data={"csrf_token": token})
+    assert guarded.get("/api/accounts").status_code == 401

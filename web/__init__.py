@@ -1,0 +1,103 @@
+"""The viewer: a Flask app over the graphcrm library, one blueprint per area.
+
+`create_app(config)` builds it; `graphcrm serve` runs it with waitress. Bound to 127.0.0.1 by
+default; served on any other address it requires a login (see `web.auth`). The web layer never
+writes Cypher: every page and its `/api/...` twin call the same library function.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request, send_from_directory
+from werkzeug.exceptions import HTTPException
+
+from graphcrm.errors import NotFound
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is only reachable from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The viewer app. Config: DB (URL or folder), HOST, PASSWORD_HASH, SECRET_KEY, NODE_LIMIT."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DB=None,
+        HOST="127.0.0.1",
+        SECRET_KEY=os.environ.get("GRAPHCRM_SECRET_KEY") or secrets.token_hex(32),
+        PASSWORD_HASH=os.environ.get("GRAPHCRM_PASSWORD_HASH"),
+        REQUIRE_LOGIN=None,
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        NODE_LIMIT=1500,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.update(config or {})
+    app.json.ensure_ascii = False  # Chinese names stay readable in /api/...
+    if app.config["REQUIRE_LOGIN"] is None:
+        app.config["REQUIRE_LOGIN"] = not is_loopback(app.config["HOST"])
+    if app.config["REQUIRE_LOGIN"] and not app.config["PASSWORD_HASH"]:
+        raise RuntimeError(
+            f"serving on {app.config['HOST']} (beyond this machine) needs a login: "
+            "set GRAPHCRM_PASSWORD_HASH "
+            "to the output of `graphcrm hash-password`"
+        )
+
+    from web import auth, db
+    from web.blueprints import accounts, home, imports, opportunities, paths, people, referrals
+
+    db.init_app(app)
+    auth.init_app(app)
+    for blueprint in (home.bp, accounts.bp, opportunities.bp, paths.bp, referrals.bp, people.bp, imports.bp):
+        app.register_blueprint(blueprint)
+    _errors(app)
+
+    from web.graphs import VIS_DIR
+
+    @app.route("/vendor/<any('vis-network.min.js', 'vis-network.css'):filename>")
+    def vendor(filename: str) -> Any:
+        """vis-network from pyvis's own package: no page loads anything from another host."""
+        return send_from_directory(VIS_DIR, filename, max_age=3600)
+
+    @app.route("/favicon.ico")
+    def favicon() -> Any:
+        return "", 204
+
+    return app
+
+
+def _errors(app: Flask) -> None:
+    """Unknown ids and bad parameters as a page (or JSON under /api), never a stack trace."""
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    def page(status: int, title: str, message: str) -> Any:
+        if wants_json():
+            return jsonify({"error": message}), status
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound) -> Any:
+        return page(404, "Not found", str(exc))
+
+    @app.errorhandler(ValueError)
+    def bad_value(exc: ValueError) -> Any:
+        return page(400, "Bad request", str(exc))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        return page(exc.code or 500, exc.name, exc.description or exc.name)

@@ -1,0 +1,46 @@
+"""Opportunity: the committee's alliance map, support per stage, gaps, risks, next contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template
+
+from graphcrm.committee import committee
+from graphcrm.network import committee_map
+from graphcrm.schema import STAGES
+from web.db import get_store
+from web.graphs import LEGEND, vis_data
+from web.views import api, arg_text, settings
+
+bp = Blueprint("opportunities", __name__)
+
+
+def _answers(opportunity_id: str) -> dict[str, Any]:
+    stage = arg_text("stage")
+    if stage is not None and stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
+    store = get_store()
+    return {
+        "committee": committee(store, opportunity_id, stage=stage, settings=settings()),
+        "picture": committee_map(
+            store, opportunity_id, stage=stage, settings=settings(), limit=current_app.config["NODE_LIMIT"]
+        ),
+    }
+
+
+@bp.route("/opportunities/<path:opportunity_id>")
+def show(opportunity_id: str) -> Any:
+    answers = _answers(opportunity_id)
+    return render_template(
+        "opportunities/show.html",
+        graph=vis_data(answers["picture"]),
+        legend=LEGEND,
+        stages=STAGES,
+        report=answers["committee"],
+    )
+
+
+@bp.route("/api/opportunities/<path:opportunity_id>")
+def show_api(opportunity_id: str) -> Any:
+    return api(**_answers(opportunity_id))

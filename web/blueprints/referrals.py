@@ -1,0 +1,40 @@
+"""Referrals: the cascade from won accounts as a tree, generations and values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, render_template
+
+from graphcrm.network import referral_tree
+from graphcrm.referrals import referrals
+from web.db import get_store
+from web.graphs import vis_data
+from web.views import api, arg_text
+
+bp = Blueprint("referrals", __name__)
+
+
+def _answers() -> dict[str, Any]:
+    root = arg_text("from")
+    store = get_store()
+    return {
+        "report": referrals(store, root),
+        "picture": referral_tree(store, root, limit=current_app.config["NODE_LIMIT"]),
+    }
+
+
+@bp.route("/referrals")
+def show() -> Any:
+    answers = _answers()
+    return render_template(
+        "referrals/show.html",
+        report=answers["report"],
+        graph=vis_data(answers["picture"], hierarchical=True),
+        root=arg_text("from"),
+    )
+
+
+@bp.route("/api/referrals")
+def show_api() -> Any:
+    return api(**_answers())
