@@ -54,7 +54,7 @@ browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	        echo "installing Debian's chromium for the browser tests"; \
-	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	    else \
 	        echo "the browser tests need chromium: install it (e.g. apt-get install chromium)" >&2; \
 	    fi; \

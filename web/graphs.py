@@ -79,7 +79,7 @@ def vis_data(picture: Picture, hierarchical: bool = False) -> dict[str, Any]:
             color=colour,
             shape=shape,
             size=10 + 6 * node.size,
-            group=node.group or node.kind,
+            mark=node.group or node.kind,  # not "group": vis would colour by group
             **extra,
         )
     for index, edge in enumerate(picture.edges):
