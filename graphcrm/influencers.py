@@ -159,7 +159,7 @@ def _analyse(
     names = {i: people[i]["name"] or i for i in ids}
     notes: list[str] = []
     boss = {t["source"]: t["target"] for t in ties if t["type"] == "REPORTS_TO"}
-    levels, has_formal = _levels(ids, {i: people[i]["rank"] for i in ids}, boss)
+    levels, has_formal = org_levels(ids, {i: people[i]["rank"] for i in ids}, boss)
     bottom = max(levels.values())
     formal = {i: (bottom - levels[i] + 1) / bottom for i in ids}
     if not has_formal:
@@ -252,7 +252,7 @@ def _informal(
     return informal, kept, {k: round(w / total, 4) for k, w in used.items()}
 
 
-def _levels(
+def org_levels(
     ids: Sequence[str], ranks: Mapping[str, Any], boss: Mapping[str, str]
 ) -> tuple[dict[str, int], bool]:
     """Each person's level in the org chart, and whether the account records any formal order."""

@@ -28,9 +28,9 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from graphcrm.committee import Member, committee
+from graphcrm.committee import CommitteeReport, Member, committee
 from graphcrm.errors import NotFound
-from graphcrm.influencers import InfluenceReport, influencers
+from graphcrm.influencers import InfluenceReport, influencers, org_levels
 from graphcrm.paths import DEFAULT_STRENGTH, PathReport
 from graphcrm.referrals import Party, Referral, referrals
 from graphcrm.schema import ATTITUDES, ROLES, STAGES, SYMMETRIC_TIES
@@ -217,6 +217,7 @@ def committee_map(
     stage: str | None = None,
     settings: Settings | None = None,
     limit: int = DEFAULT_LIMIT,
+    report: CommitteeReport | None = None,
 ) -> Picture:
     """A buying committee's alliances: members, their political ties and outside organisations.
 
@@ -230,7 +231,8 @@ def committee_map(
     an unknown opportunity, ValueError for an unknown stage.
     """
     _check_limit(limit)
-    report = committee(store, opportunity_id, stage=stage, settings=settings)
+    if report is None:  # a page that already has the report passes it: its paths are not found twice
+        report = committee(store, opportunity_id, stage=stage, settings=settings)
     members = list(report.members)  # most influential first
     ids = [m.id for m in members]
     top = max((m.weight(stage) for m in members), default=0.0) or 1.0
@@ -368,27 +370,11 @@ def referral_tree(store: Store, root: str | None = None, limit: int = DEFAULT_LI
 def chart_levels(ranks: Mapping[str, Any], boss: Mapping[str, str]) -> dict[str, int]:
     """Org-chart depth (0 = top) of each person in `ranks` (id -> recorded rank, 1 = top).
 
-    The recorded rank, else one below the boss they report to (`boss`: id -> id), else the top
-    for the head of a chart nobody ranked, else the bottom level: the rule of
-    `graphcrm.influencers`, counted from 0.
+    The rule of `graphcrm.influencers` (recorded rank, else one below the boss, else the top for
+    the head of an unranked chart, else the bottom level), counted from 0.
     """
-    known = {i: int(r) for i, r in ranks.items() if r is not None}
-    heads = set(boss.values())
-
-    def level(person: str, seen: frozenset[str]) -> int | None:
-        if person in known:
-            return known[person]
-        above = boss.get(person)
-        if above is None:
-            return 1 if person in heads else None
-        if above in seen:
-            return None  # a loop in the org chart
-        found = level(above, seen | {person})
-        return None if found is None else found + 1
-
-    levels = {i: level(i, frozenset()) for i in ranks}
-    bottom = max((lv for lv in levels.values() if lv is not None), default=1)
-    return {i: (bottom if lv is None else lv) - 1 for i, lv in levels.items()}
+    levels, _ = org_levels(list(ranks), ranks, boss)
+    return {i: level - 1 for i, level in levels.items()}
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -21,12 +21,10 @@ def _answers(opportunity_id: str) -> dict[str, Any]:
     if stage is not None and stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
     store = get_store()
-    return {
-        "committee": committee(store, opportunity_id, stage=stage, settings=settings()),
-        "picture": committee_map(
-            store, opportunity_id, stage=stage, settings=settings(), limit=current_app.config["NODE_LIMIT"]
-        ),
-    }
+    report = committee(store, opportunity_id, stage=stage, settings=settings())
+    limit = current_app.config["NODE_LIMIT"]
+    picture = committee_map(store, opportunity_id, stage=stage, limit=limit, report=report)
+    return {"committee": report, "picture": picture}
 
 
 @bp.route("/opportunities/<path:opportunity_id>")
