@@ -6,7 +6,7 @@ STAMP     := $(VENV)/.installed
 LINT_DIR  := tools/cypher-lint
 SCALE     ?= S
 
-.PHONY: run test lint venv lint-tools browser clean-venv
+.PHONY: run test lint venv lint-tools browser clean-venv bench
 
 run: $(STAMP)
 	$(VENV)/bin/graphcrm demo
@@ -16,8 +16,13 @@ test: $(STAMP) lint-tools browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check graphcrm tests web
-	$(VENV)/bin/ruff format --check graphcrm tests web
+	$(VENV)/bin/ruff check graphcrm tests web bench
+	$(VENV)/bin/ruff format --check graphcrm tests web bench
+
+# The performance benchmark (docs/performance.md): `make bench` runs scale S (a couple of
+# minutes), `make bench SCALE=M` the 100k-people one. Results go to bench/results/.
+bench: $(STAMP)
+	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 venv: $(STAMP)
 

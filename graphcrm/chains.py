@@ -34,6 +34,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphcrm import centrality
 from graphcrm.errors import NotFound
 from graphcrm.paths import Person, describe_tie, find_person, tie_warmth, warm_paths
 from graphcrm.settings import Settings
@@ -233,13 +234,13 @@ def brokers(
     graph = _informal_graph(store, ids or None)
     names = nx.get_node_attributes(graph, "name")
     if ids:
-        betweenness = nx.betweenness_centrality_subset(graph, ids, ids, normalized=False)
+        betweenness = centrality.betweenness_subset(graph, ids, ids)
         candidates = [v for v in graph if v not in ids and betweenness.get(v, 0) > 0]
         scores = {v: betweenness[v] for v in candidates}
     else:
-        scores = {v: s for v, s in nx.effective_size(graph).items() if graph.degree(v) > 1}
-    constraint = nx.constraint(graph, nodes=list(scores)) if scores else {}
-    effective = nx.effective_size(graph, nodes=list(scores)) if scores else {}
+        scores = {v: s for v, s in centrality.effective_size(graph).items() if graph.degree(v) > 1}
+    constraint = centrality.constraint(graph, list(scores)) if scores else {}
+    effective = centrality.effective_size(graph, list(scores)) if scores else {}
     ranked = sorted(scores, key=lambda v: (-scores[v], constraint.get(v, 1), v))[:limit]
     result = []
     for v in ranked:
@@ -259,7 +260,7 @@ def brokers(
 
 def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph:
     """People and their informal ties, undirected; around the parties (within one step) if given."""
-    rows = store.run("chains/ties", {"ids": parties})
+    rows = store.run("chains/ties", {"ids": parties}) if parties is not None else store.run("chains/all_ties")
     if parties is not None:
         around = set(parties) | {r["a"] for r in rows} | {r["b"] for r in rows}
         rows = [

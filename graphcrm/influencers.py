@@ -60,6 +60,7 @@ scenes): VPs A, C and E high and powerless, 小王 low and at the centre of powe
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -68,6 +69,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from graphcrm import centrality
 from graphcrm.errors import NotFound
 from graphcrm.paths import DEFAULT_STRENGTH
 from graphcrm.store import Store
@@ -211,8 +213,9 @@ def _analyse(
     figureheads: list[Finding] = []
     if has_formal and weights:
         top_third = math.ceil(len(ids) / 3)
+        values = sorted(q.informal for q in ranked)
         for p in ranked:
-            stronger = sum(q.informal > p.informal for q in ranked)
+            stronger = len(values) - bisect.bisect_right(values, p.informal)  # informal above p's
             if p.informal - p.formal >= HIDDEN_GAP and stronger < top_third:
                 hidden.append(Finding(p.id, p.name, round(p.informal - p.formal, 4), describe.hidden(p)))
             if p.formal - p.informal >= FIGUREHEAD_GAP and p.formal >= SENIOR and p.id != decider.id:
@@ -237,7 +240,7 @@ def _informal(
 ) -> tuple[dict[str, float], dict[str, dict[str, float]], dict[str, float]]:
     """Informal power, its ingredients (0 where left out) and the weights used (see the rules)."""
     degree = {i: float(d) for i, d in network.degree()}
-    betweenness = nx.betweenness_centrality(network)
+    betweenness = centrality.betweenness(network)
     ingredients = {
         "listened": _listened(influence),
         "network": {i: (_share(degree, i) + _share(betweenness, i)) / 2 for i in network},
@@ -368,9 +371,8 @@ def _gatekeepers(
 ) -> tuple[Finding, ...]:
     """Those the decider listens to, or through whom many informal routes to the decider pass."""
     reachable = nx.node_connected_component(network, decider) - {decider}
-    routes = nx.betweenness_centrality_subset(
-        network.to_directed(), sources=sorted(reachable), targets=[decider], normalized=False
-    )
+    halves = centrality.betweenness_subset(network, sorted(reachable), [decider])
+    routes = {v: 2 * share for v, share in halves.items()}  # each route to the decider once
     listened = {t["source"]: t for t in ties if t["type"] == "INFLUENCES" and t["target"] == decider}
     decider_name = names[decider]
     found = []

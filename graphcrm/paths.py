@@ -15,18 +15,25 @@ contact is shown only when no other first contact reaches the target.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
+import heapq
+import itertools
+import math
 from collections.abc import Sequence
 from typing import Any
 
+from graphcrm import projection
 from graphcrm.errors import NotFound
+from graphcrm.projection import DEFAULT_STRENGTH
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 
-DEFAULT_STRENGTH = 0.5
-MAX_HOPS_LIMIT = 6  # the bound written in cypher/paths/candidates.cypher
-CANDIDATE_LIMIT = 50_000
+MAX_HOPS_LIMIT = 6
+# Between two equally warm ties, the one to ask through: an ally, family, an acquaintance, then
+# the one listened to.
+HOP_PREFERENCE = ("ALLY", "KIN", "KNOWS", "INFLUENCES")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,20 +124,108 @@ def warm_paths(
     avoided = tuple(a for a in hazards["hostile"] if a.id not in (target, source))
     flagged = tuple(a for a in hazards["competitor"] if a.id != source)
     avoid_ids = {a.id for a in avoided} | ({a.id for a in flagged} - {target} if strict else set())
-    rows = store.run(
-        "paths/candidates",
-        {
-            "target": target,
-            "from": source,
-            "max_hops": max_hops,
-            "avoid": sorted(avoid_ids),
-            "limit": CANDIDATE_LIMIT,
-        },
-    )
+    net = projection.network(store)
+    found = _search(net, net.costs(settings), target, source, avoid_ids, max_hops, k)
     flags_by_id = {a.id: a.reason for a in flagged}
-    paths = _diverse([_path(row, flags_by_id, settings) for row in rows if _usable(row, source)], k)
+    paths = _diverse(_warm_paths(store, found, flags_by_id, settings), k)
     on_paths = {p.id for path in paths for p in path.people}
     return PathReport(target_person, paths, avoided, tuple(a for a in flagged if a.id in on_paths))
+
+
+def _search(
+    net: projection.Network,
+    costs: list[float],
+    target: str,
+    source: str | None,
+    avoid: set[str],
+    max_hops: int,
+    k: int,
+) -> list[list[str]]:
+    """The warmest simple paths (as id lists) to `target`, best first per first hop.
+
+    A best-first (Dijkstra) search backwards from the target over the costs −ln(warmth): a
+    label is (cost, hops) at a person, and a person keeps a later, costlier label only if it
+    has fewer hops, so the hop bound never hides a path. Starts are our reps (or `source`);
+    they, and the avoided, are never passed through. Every tie from a start into a reached
+    person ends a candidate; the search stops once no cheaper candidate can come, which for
+    the `k` best first hops is after a few hundred people, whatever the graph's size.
+    """
+    t = net.position.get(target)
+    s = net.position.get(source) if source is not None else None
+    if t is None or (source is not None and (s is None or s == t)):
+        return []
+    blocked = {net.position[i] for i in avoid if i in net.position}
+    starts = net.rep if s is None else _only(len(net.ids), s)
+    labels: list[tuple[int, int]] = []  # (person, next label towards the target)
+    best_hops: dict[int, int] = {}
+    firsts: dict[tuple[int, int], tuple[float, int, int, int]] = {}
+    others: list[tuple[float, int, int, int]] = []
+    bound: list[float] = []  # the k cheapest candidate costs with distinct first hops
+    heap: list[tuple[float, int, int, int]] = [(0.0, 0, t, -1)]
+    start, sources = net.start, net.source
+    deep = max_hops + 1  # more hops than any label has
+    while heap:
+        cost, hops, person, after = heapq.heappop(heap)
+        if len(bound) == k and cost > bound[-1]:
+            break
+        if best_hops.get(person, deep) <= hops:
+            continue
+        best_hops[person] = hops
+        label = len(labels)
+        labels.append((person, after))
+        lo, hi = int(start[person]), int(start[person + 1])
+        for asker, step in zip(sources[lo:hi].tolist(), costs[lo:hi], strict=True):
+            if asker == t or step == math.inf:
+                continue
+            total = cost + step
+            if starts[asker]:
+                candidate = (total, hops + 1, asker, label)
+                first = (asker, person)
+                if first not in firsts:
+                    firsts[first] = candidate
+                    bisect.insort(bound, total)
+                    del bound[k:]
+                else:
+                    others.append(candidate)
+            elif hops + 2 <= max_hops and asker not in blocked and best_hops.get(asker, deep) > hops + 1:
+                heapq.heappush(heap, (total, hops + 1, asker, label))
+    chosen = sorted(firsts.values())[:k]
+    if len(chosen) < k:
+        chosen += sorted(others)[: k - len(chosen)]
+    result = []
+    for _cost, _hops, asker, label in chosen:
+        ids = [net.ids[asker]]
+        while label >= 0:
+            person, label = labels[label]
+            ids.append(net.ids[person])
+        result.append(ids)
+    return result
+
+
+def _only(size: int, position: int) -> list[bool]:
+    flags = [False] * size
+    flags[position] = True
+    return flags
+
+
+def _warm_paths(
+    store: Store, found: list[list[str]], flags_by_id: dict[str, str], settings: Settings
+) -> list[WarmPath]:
+    """The found paths with their people's names and, per hop, the warmest tie behind it."""
+    pairs = sorted({(a, b) for ids in found for a, b in itertools.pairwise(ids)})
+    ties: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in store.run("paths/hops", {"pairs": [list(p) for p in pairs]}):
+        pair = (row["source"], row["target"])
+        warmth = tie_warmth(row["strength"], row["last_contact"], settings)
+        rank = (warmth, -HOP_PREFERENCE.index(row["type"]), row["context"] or "")
+        if pair not in ties or rank > ties[pair]["rank"]:
+            ties[pair] = {**row, "rank": rank}
+    paths = []
+    for ids in found:
+        hops = [ties.get(pair) for pair in itertools.pairwise(ids)]
+        if all(hops):
+            paths.append(_path(ids, hops, flags_by_id, settings))  # type: ignore[arg-type]
+    return paths
 
 
 def hazards_around(store: Store, target: str) -> dict[str, list[Avoided]]:
@@ -153,19 +248,14 @@ def find_person(store: Store, person_id: str) -> Person:
     return Person(rows[0]["id"], rows[0]["name"] or rows[0]["id"])
 
 
-def _usable(row: dict[str, Any], source: str | None) -> bool:
-    """A simple path; from any rep, one that does not pass another rep (theirs is shorter)."""
-    ids = row["ids"]
-    if len(set(ids)) != len(ids):
-        return False
-    return source is not None or not any(row["reps"][1:-1])
-
-
-def _path(row: dict[str, Any], flags_by_id: dict[str, str], settings: Settings) -> WarmPath:
-    people = [Person(i, n or i) for i, n in zip(row["ids"], row["names"], strict=True)]
+def _path(
+    ids: list[str], ties: list[dict[str, Any]], flags_by_id: dict[str, str], settings: Settings
+) -> WarmPath:
+    names = {t["source"]: t["source_name"] for t in ties} | {t["target"]: t["target_name"] for t in ties}
+    people = [Person(i, names.get(i) or i) for i in ids]
     hops = []
     warmth = 1.0
-    for index, tie in enumerate(row["ties"]):
+    for index, tie in enumerate(ties):
         strength = DEFAULT_STRENGTH if tie["strength"] is None else float(tie["strength"])
         hop_warmth = tie_warmth(strength, tie["last_contact"], settings)
         warmth *= hop_warmth

@@ -74,6 +74,8 @@ class Plan:
     skipped_ids: set[str] = field(default_factory=set)
     # False when a whole file could not be read: references cannot be judged then.
     complete: bool = True
+    # The ids already in the database, found by `check`: ties to any other id are new.
+    existing: set[str] | None = None
 
     def skip_row(self, row: dict[str, Any]) -> None:
         """Remember what a row left out for its problems would have defined."""
@@ -183,6 +185,7 @@ class Plan:
         """Every problem, including ids unknown to both the import and the database."""
         wanted = set(self.nodes) | {node_id for node_id, _, _ in self.references()}
         existing = find_labels(store, wanted)
+        self.existing = set(existing)
         for node in self.nodes.values():
             held = existing.get(node.id)
             if held is not None and node.label not in held:
@@ -230,8 +233,15 @@ class Plan:
     def node_rows(self) -> list[dict[str, Any]]:
         return [{"id": n.id, "label": n.label, "rep": n.rep, "props": n.props} for n in self.nodes.values()]
 
-    def rel_rows(self) -> list[dict[str, Any]]:
-        rows = []
+    def rel_rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Relationship rows: (those with an end new in this import, the others).
+
+        The first can only be new (repeated ties are refused by `check`), so they are created;
+        the others are merged. A symmetric tie is one row; the Cypher writes it both ways.
+        """
+        existing = self.existing
+        new: list[dict[str, Any]] = []
+        old: list[dict[str, Any]] = []
         for rel in self.rels:
             row = {
                 "type": rel.type,
@@ -240,23 +250,27 @@ class Plan:
                 "kind": rel.key,
                 "props": rel.props,
             }
-            rows.append(row)
-            if rel.type in SYMMETRIC_TIES:
-                rows.append({**row, "source": rel.target, "target": rel.source})
-        return rows
+            known = existing is None or (rel.source in existing and rel.target in existing)
+            (old if known else new).append(row)
+        return new, old
 
     def write(self, store: Store, progress: bool = True) -> None:
         """Write nodes then relationships, `BATCH_ROWS` rows per transaction."""
-        nodes, rels = self.node_rows(), self.rel_rows()
+        new, old = self.rel_rows()
+        parts = (
+            ("import/merge_nodes", self.node_rows()),
+            ("import/create_relationships", new),
+            ("import/merge_relationships", old),
+        )
         with tqdm(
-            total=len(nodes) + len(rels),
+            total=sum(len(rows) for _, rows in parts),
             unit="row",
             desc="import",
             delay=2.0,
             disable=not progress,
             leave=False,
         ) as bar:
-            for name, rows in (("import/merge_nodes", nodes), ("import/merge_relationships", rels)):
+            for name, rows in parts:
                 for start in range(0, len(rows), BATCH_ROWS):
                     batch = rows[start : start + BATCH_ROWS]
                     store.run_write(name, [{"rows": batch}])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 NODE_LABELS = ("Account", "Org", "Person", "Opportunity")
 REP_LABEL = "Rep"
+# One node without the base label holds the graph's version (cypher/store/touch.cypher).
+VERSION_LABEL = "GraphVersion"
 
 SYMMETRIC_TIES = ("KNOWS", "ALLY", "OPPOSES", "KIN")
 DIRECTED_TIES = ("INFLUENCES", "REPORTS_TO", "TIED_TO")

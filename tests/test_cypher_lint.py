@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from graphcrm.importer import FILES
-from graphcrm.schema import NODE_LABELS, RELATIONSHIP_TYPES, REP_LABEL, STAGES, stage_property
+from graphcrm.schema import NODE_LABELS, RELATIONSHIP_TYPES, REP_LABEL, STAGES, VERSION_LABEL, stage_property
 from graphcrm.store.base import BASE_LABEL
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,12 +49,13 @@ NEO4J_SUFFIX = ".neo4j.cypher"
 # or property not known there is reported wherever it is used (MATCH, MERGE, CREATE, SET,
 # index and constraint commands). Keys written by any .cypher file (`SET x.key =`, map keys,
 # properties named in CREATE INDEX / CONSTRAINT) are added automatically.
-GRAPH_LABELS = (BASE_LABEL, *NODE_LABELS, REP_LABEL)
+GRAPH_LABELS = (BASE_LABEL, *NODE_LABELS, REP_LABEL, VERSION_LABEL)
 GRAPH_RELATIONSHIP_TYPES = RELATIONSHIP_TYPES
 KNOWN_PROPERTY_KEYS = tuple(
     sorted(
         {column.name for spec in FILES.values() for column in spec.columns}
         | {stage_property(stage) for stage in STAGES}
+        | {"version", "created"}  # the graph version node (cypher/store/touch.cypher)
         | {"kind", "source", "linkedin"}  # set by the TIED_TO and LinkedIn imports
     )
 )

@@ -1,12 +1,13 @@
-// Merge relationships between nodes that exist (checked before writing): one per type and
-// pair, and for TIED_TO one per kind. Symmetric ties arrive as two rows, one each way.
+// Merge relationships between nodes that existed before the import (checked before writing):
+// one per type and pair, and for TIED_TO one per kind. A symmetric tie is one row, written
+// both ways. Ties to a node new in this import go through create_relationships.cypher.
 UNWIND $rows AS row
 MATCH (a:Node {id: row.source})
 MATCH (b:Node {id: row.target})
-FOREACH (_ IN CASE WHEN row.type = 'KNOWS' THEN [1] ELSE [] END | MERGE (a)-[r:KNOWS]->(b) SET r += row.props)
-FOREACH (_ IN CASE WHEN row.type = 'ALLY' THEN [1] ELSE [] END | MERGE (a)-[r:ALLY]->(b) SET r += row.props)
-FOREACH (_ IN CASE WHEN row.type = 'OPPOSES' THEN [1] ELSE [] END | MERGE (a)-[r:OPPOSES]->(b) SET r += row.props)
-FOREACH (_ IN CASE WHEN row.type = 'KIN' THEN [1] ELSE [] END | MERGE (a)-[r:KIN]->(b) SET r += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'KNOWS' THEN [1] ELSE [] END | MERGE (a)-[r:KNOWS]->(b) SET r += row.props MERGE (b)-[s:KNOWS]->(a) SET s += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'ALLY' THEN [1] ELSE [] END | MERGE (a)-[r:ALLY]->(b) SET r += row.props MERGE (b)-[s:ALLY]->(a) SET s += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'OPPOSES' THEN [1] ELSE [] END | MERGE (a)-[r:OPPOSES]->(b) SET r += row.props MERGE (b)-[s:OPPOSES]->(a) SET s += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'KIN' THEN [1] ELSE [] END | MERGE (a)-[r:KIN]->(b) SET r += row.props MERGE (b)-[s:KIN]->(a) SET s += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'INFLUENCES' THEN [1] ELSE [] END | MERGE (a)-[r:INFLUENCES]->(b) SET r += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'REPORTS_TO' THEN [1] ELSE [] END | MERGE (a)-[r:REPORTS_TO]->(b) SET r += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'TIED_TO' THEN [1] ELSE [] END | MERGE (a)-[r:TIED_TO {kind: row.kind}]->(b) SET r += row.props)

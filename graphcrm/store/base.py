@@ -72,9 +72,23 @@ class Store(ABC):
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run one query and return its rows as plain dicts."""
 
-    @abstractmethod
     def write(self, statements: Sequence[Statement]) -> None:
-        """Run the statements in order as one transaction (one batch)."""
+        """Run the statements in order as one transaction (one batch); the version goes up."""
+        self._transaction([*statements, (queries.load("store/touch", self.engine), {})])
+
+    def version(self) -> tuple[Any, Any]:
+        """(created, version) of the graph: it changes with every write through `write`."""
+        rows = self.run("store/version")
+        return (rows[0]["created"], rows[0]["version"]) if rows else (None, None)
+
+    def scan(self, query_name: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        """Rows of scalars only, as lists, for bulk reads: ints and strings as such, other
+        values possibly as text (the caller converts). Faster than `run` on large results."""
+        return [list(row.values()) for row in self.run(query_name, params)]
+
+    @abstractmethod
+    def _transaction(self, statements: Sequence[Statement]) -> None:
+        """Run the statements in order as one transaction."""
 
     @abstractmethod
     def close(self) -> None:

@@ -48,7 +48,7 @@ class Neo4jStore(Store):
             result = session.run(query, dict(params or {}))
             return [{key: _convert(value) for key, value in record.items()} for record in result]
 
-    def write(self, statements: Sequence[Statement]) -> None:
+    def _transaction(self, statements: Sequence[Statement]) -> None:
         def work(tx: neo4j.ManagedTransaction) -> None:
             for query, params in statements:
                 tx.run(query, dict(params)).consume()

@@ -1,0 +1,1 @@
+"""The performance benchmark: synthetic data at scales from tiny to L (`bench.generate`)."""

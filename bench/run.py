@@ -1,0 +1,345 @@
+"""Run the benchmark at one scale and report: `python -m bench.run --scale S` (`make bench`).
+
+Generates the synthetic data set (bench/generate.py; kept in bench/data/ for the next run),
+imports it into a fresh embedded database, times each question through graphcrm's own
+functions on the embedded default, and the same questions with networkx and igraph from
+the same files (bench/baseline.py). Every figure is the median (and, for warm paths, the
+p95) of repeated runs. Writes bench/results/<scale>.json and .md; docs/performance.md
+quotes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+
+from bench import baseline
+from bench.generate import SCALES, generate
+from graphcrm import projection
+from graphcrm.chains import brokers, chains
+from graphcrm.committee import committee
+from graphcrm.importer import import_path
+from graphcrm.influencers import influencers
+from graphcrm.paths import hazards_around, warm_paths
+from graphcrm.referrals import referrals
+from graphcrm.settings import Settings
+from graphcrm.store import Store, open_store
+
+HERE = Path(__file__).resolve().parent
+TODAY = dt.date(2026, 11, 23)  # the generator's "today": warmth ages are the same every run
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="S", choices=list(SCALES))
+    parser.add_argument("--runs", type=int, default=5, help="repetitions of each timed call")
+    parser.add_argument("--import-runs", type=int, default=3, help="imports into fresh databases")
+    parser.add_argument("--targets", type=int, default=50, help="people to find warm paths to")
+    parser.add_argument("--baseline-targets", type=int, default=10, help="of them, for networkx")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+    results = run(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{args.scale}.json").write_text(json.dumps(results, indent=2) + "\n")
+    text = report(results)
+    (args.out / f"{args.scale}.md").write_text(text)
+    print(text)
+    return results
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement of one scale, as a JSON-ready dict."""
+    settings = Settings(today=TODAY)
+    folder, manifest, generated = _data(args.data, args.scale)
+    results: dict[str, Any] = {
+        "scale": args.scale,
+        "machine": _machine(),
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "counts": manifest["counts"],
+        "generate_s": generated,
+        "runs": args.runs,
+    }
+    ties = manifest["counts"]["ties.csv"]
+    with tempfile.TemporaryDirectory(prefix="graphcrm-bench-") as tmp:
+        imports = []
+        runs = max(args.import_runs, 1)
+        for attempt in range(runs):
+            db = Path(tmp) / f"db{attempt}"
+            store = open_store(db)
+            imports.append(_time(lambda s=store: import_path(s, folder, progress=False)))
+            if attempt < runs - 1:
+                store.close()
+                shutil.rmtree(db)
+        with store:  # the last import's database answers the questions
+            results |= _questions(store, db, folder, manifest, settings, args)
+        results["reopen_s"] = round(_time(lambda: open_store(db).close()), 2)
+        with open_store(Path(tmp) / "dry") as empty:  # reading and checking only: the rest is writing
+            checking = _time(lambda: import_path(empty, folder, dry_run=True, progress=False))
+        seconds = statistics.median(imports)
+        results["import"] = {
+            "seconds": _all(imports),
+            "read_and_check_s": round(checking, 2),
+            "ties": ties,
+            "ties_per_s": round(ties / seconds),
+        }
+    return results
+
+
+def _questions(
+    store: Store,
+    db: Path,
+    folder: Path,
+    manifest: dict[str, Any],
+    settings: Settings,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    runs = args.runs
+    reads = [_time(lambda: projection.read_network(store)) for _ in range(runs)]
+    out["projection_read"] = {"seconds": _all(reads), "ties": projection.network(store).tie_count}
+
+    targets = manifest["targets"][: args.targets]
+    opportunities = manifest["open_opportunities"][:10]
+    account = manifest["big_account"]
+    out["warm_path"] = _over(lambda t: warm_paths(store, t, k=3, settings=settings), targets, runs)
+    out["chain"] = _over(lambda t: chains(store, t, settings=settings), targets[:10], runs)
+    out["brokers"] = _over(lambda o: brokers(store, opportunity=o), opportunities, runs)
+    out["influencers"] = _over(lambda a: influencers(store, a), [account], runs)
+    out["committee"] = _over(lambda o: committee(store, o, settings=settings), opportunities, runs)
+    out["referrals"] = _over(lambda _: referrals(store), [None], runs)
+    out["pages"] = _pages(db, targets[:10], opportunities, runs)
+
+    out["memory_mb"] = _memory()  # graphcrm's, before the baselines' graphs are built
+    started = time.perf_counter()
+    base = baseline.load(folder, settings)
+    out["baseline_load_s"] = round(time.perf_counter() - started, 3)
+    some = targets[: args.baseline_targets]
+    avoid = {t: {a.id for a in hazards_around(store, t)["hostile"]} - {t} for t in some}
+    ours = {t: [p.warmth for p in warm_paths(store, t, k=3, settings=settings).paths] for t in some}
+    theirs = {t: baseline.nx_warm_paths(base, t, avoid[t]) for t in some}
+    out["baseline"] = {
+        "warm_path": {
+            "networkx": _over(lambda t: baseline.nx_warm_paths(base, t, avoid[t]), some, 1),
+            "igraph": _over(lambda t: baseline.ig_warm_paths(base, t, avoid[t]), some, 1),
+        },
+        "warm_path_agreement": _agreement(ours, theirs),
+        "influencers": {
+            "networkx": _over(lambda a: baseline.nx_influencers(base, a), [account], runs),
+            "igraph": _over(lambda a: baseline.ig_influencers(base, a), [account], runs),
+        },
+        "brokers": {
+            "networkx": _over(lambda o: baseline.nx_brokers(base, o), opportunities, 1),
+            "igraph": _over(lambda o: baseline.ig_brokers(base, o), opportunities, 1),
+        },
+        "referrals": {"networkx": _over(lambda _: baseline.nx_referrals(base), [None], runs)},
+    }
+    return out
+
+
+def _pages(db: Path, targets: list[str], opportunities: list[str], runs: int) -> dict[str, Any]:
+    """Server time of the committee and path pages (Flask's test client: no network)."""
+    from web import create_app
+
+    app = create_app({"DB": str(db), "TESTING": True})
+    client = app.test_client()
+
+    def get(url: str) -> None:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+
+    client.get("/")
+    return {
+        "committee_page": _latency(
+            [_time(lambda o=o: get(f"/opportunities/{o}")) for _ in range(runs) for o in opportunities]
+        ),
+        "path_page": _latency(
+            [_time(lambda t=t: get(f"/paths?target={t}")) for _ in range(runs) for t in targets]
+        ),
+    }
+
+
+def _agreement(ours: dict[str, list[float]], theirs: dict[str, list[float]]) -> dict[str, int]:
+    """On how many targets graphcrm's warmest path is as warm as networkx's (4 decimals)."""
+    same = sum(1 for t in ours if ours[t][:1] == [round(w, 4) for w in theirs.get(t, [])[:1]])
+    return {"targets": len(ours), "same_warmest": same}
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _data(root: Path, scale: str) -> tuple[Path, dict[str, Any], float | None]:
+    """The scale's data folder, generated unless already there; the generation time if made."""
+    people, ties = SCALES[scale]
+    folder = root / scale
+    manifest_path = folder / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text())
+        if (manifest.get("people"), manifest.get("ties")) == (people, ties):
+            return folder, manifest, None
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    manifest = generate(folder, people, ties)
+    return folder, manifest, round(time.perf_counter() - started, 1)
+
+
+def _over(fn: Callable[[Any], Any], items: list[Any], runs: int) -> dict[str, float]:
+    """Latency of `fn` on every item, `runs` rounds over all items."""
+    return _latency([_time(lambda x=x: fn(x)) for _ in range(runs) for x in items])
+
+
+def _time(fn: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def _all(seconds: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(seconds), 4), "min": round(min(seconds), 4), "n": len(seconds)}
+
+
+def _latency(seconds: list[float]) -> dict[str, float]:
+    """Median and p95 in milliseconds."""
+    ms = np.asarray(seconds) * 1000
+    return {
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+        "n": len(seconds),
+    }
+
+
+def _memory() -> dict[str, float]:
+    """Resident memory of this process and of the embedded database server (our child), in MB."""
+    me = psutil.Process()
+    python = me.memory_info().rss
+    server = sum(child.memory_info().rss for child in me.children(recursive=True))
+    return {
+        "python": round(python / 2**20),
+        "database": round(server / 2**20),
+        "total": round((python + server) / 2**20),
+    }
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu": _cpu_name(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def _cpu_name() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def _rows(results: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]:
+    """(figure, graphcrm, networkx, igraph, ratio) lines of the report."""
+    b = results["baseline"]
+
+    def ms(x: dict[str, float] | None, key: str = "p50_ms") -> str:
+        return "" if x is None else f"{x[key]:,.1f} ms"
+
+    def ratio(ours: dict[str, float], theirs: dict[str, float] | None) -> str:
+        if theirs is None:
+            return ""
+        times = theirs["p50_ms"] / max(ours["p50_ms"], 1e-9)
+        return f"{times:,.1f}×" if times >= 1 else f"{times:.2f}×"
+
+    imp = results["import"]
+    yield ("import (ties/s)", f"{imp['ties_per_s']:,}", "", "", "")
+    yield ("import: reading and checking, then writing (s)", _split(imp), "", "", "")
+    yield (
+        "graph read for path search",
+        f"{results['projection_read']['seconds']['median']:.2f} s",
+        "",
+        "",
+        "",
+    )
+    wp = results["warm_path"]
+    yield (
+        "warm path top-3 p50",
+        ms(wp),
+        ms(b["warm_path"]["networkx"]),
+        ms(b["warm_path"]["igraph"]),
+        ratio(wp, b["warm_path"]["networkx"]),
+    )
+    yield (
+        "warm path top-3 p95",
+        ms(wp, "p95_ms"),
+        ms(b["warm_path"]["networkx"], "p95_ms"),
+        ms(b["warm_path"]["igraph"], "p95_ms"),
+        "",
+    )
+    yield ("chain", ms(results["chain"]), "", "", "")
+    for key in ("brokers", "influencers", "referrals"):
+        theirs = b[key]
+        yield (
+            key,
+            ms(results[key]),
+            ms(theirs.get("networkx")),
+            ms(theirs.get("igraph")),
+            ratio(results[key], theirs.get("networkx")),
+        )
+    yield ("committee", ms(results["committee"]), "", "", "")
+    yield ("committee page (server)", ms(results["pages"]["committee_page"]), "", "", "")
+    yield ("path page (server)", ms(results["pages"]["path_page"]), "", "", "")
+    mem = results["memory_mb"]
+    yield (
+        "memory (MB: python + database)",
+        f"{mem['python']:,} + {mem['database']:,} = {mem['total']:,}",
+        "",
+        "",
+        "",
+    )
+
+
+def _split(imp: dict[str, Any]) -> str:
+    total = imp["seconds"]["median"]
+    return f"{imp['read_and_check_s']:.1f} + {total - imp['read_and_check_s']:.1f} = {total:.1f}"
+
+
+def report(results: dict[str, Any]) -> str:
+    """The results as a Markdown table."""
+    counts = results["counts"]
+    agree = results["baseline"]["warm_path_agreement"]
+    lines = [
+        f"### Scale {results['scale']}: {counts['people.csv']:,} people, "
+        f"{results['import']['ties']:,} ties ({results['date']})",
+        "",
+        f"Machine: {results['machine']['cpus']} CPUs ({results['machine']['cpu']}), "
+        f"{results['machine']['memory_gb']} GB, Python {results['machine']['python']}. "
+        f"Median of {results['runs']} runs; import: median of {results['import']['seconds']['n']}.",
+        "",
+        "| figure | graphcrm (embedded) | networkx | igraph | networkx ÷ graphcrm |",
+        "|---|---:|---:|---:|---:|",
+        *(f"| {' | '.join(row)} |" for row in _rows(results)),
+        "",
+        f"Warmest path as warm as networkx's on {agree['same_warmest']} of {agree['targets']} targets.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

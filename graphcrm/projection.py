@@ -1,0 +1,147 @@
+"""The introduction network as arrays, read once per graph version: the warm-path search's input.
+
+Enumerating introduction paths in Cypher grows with (ties per person)^hops: a few people in
+a seed, billions in a sales organisation's imported networks. The search of `graphcrm.paths`
+is best-first over these arrays instead and stops as soon as nothing warmer can be found.
+
+The arrays hold, for every person, the ties *into* them that an introduction can travel
+(KNOWS, KIN, ALLY stored both ways; INFLUENCES from the one listened to): who can ask them,
+and the strength and last contact of each tie. They are read once per graph version (see
+`Store.version`, which every write through the store bumps) and kept per store, so a viewer
+reads them once after each import and a question pays only for its search.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import threading
+import weakref
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from graphcrm.settings import Settings
+from graphcrm.store import Store
+
+DEFAULT_STRENGTH = 0.5  # a tie with no recorded strength
+CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
+_EPOCH = pd.Timestamp("1970-01-01")
+
+
+@dataclasses.dataclass(eq=False)
+class Network:
+    """People (positions 0..n-1, in id order) and the introduction ties into each.
+
+    The ties into person `v` are `source[start[v]:start[v + 1]]`, with `strength` (NaN when
+    unknown) and `contact`, the day of the last contact counted from 1970-01-01 (NaN when
+    unknown).
+    """
+
+    version: tuple[Any, Any]
+    ids: list[str]
+    position: dict[str, int]
+    rep: list[bool]
+    start: np.ndarray
+    source: np.ndarray
+    strength: np.ndarray
+    contact: np.ndarray
+    _costs: dict[tuple[Any, ...], list[float]] = dataclasses.field(default_factory=dict, repr=False)
+
+    def costs(self, settings: Settings) -> list[float]:
+        """−ln(warmth) of every tie as `graphcrm.paths.tie_warmth` defines warmth (inf at 0):
+        the warmest path is the one of least total cost. Kept per (today, half-life)."""
+        key = (settings.today, settings.half_life_days)
+        if key not in self._costs:
+            self._costs.clear()
+            half_life = settings.half_life_days
+            today = (pd.Timestamp(settings.today) - _EPOCH).days
+            strength = np.where(np.isnan(self.strength), DEFAULT_STRENGTH, self.strength)
+            age = np.where(np.isnan(self.contact), half_life, np.maximum(today - self.contact, 0))
+            warmth = strength * 0.5 ** (age / half_life)
+            with np.errstate(divide="ignore"):
+                cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
+            self._costs[key] = cost.tolist()
+        return self._costs[key]
+
+    def ties_into(self, person: int) -> tuple[int, int]:
+        """The slice of `source` (and of `costs`) holding the ties into `person`."""
+        return int(self.start[person]), int(self.start[person + 1])
+
+    @property
+    def tie_count(self) -> int:
+        return len(self.source)
+
+
+_cache: weakref.WeakKeyDictionary[Store, Network] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def network(store: Store) -> Network:
+    """The store's introduction network at its current version (read again after any write)."""
+    version = store.version()
+    with _lock:
+        cached = _cache.get(store)
+        if cached is None or cached.version != version:
+            cached = _cache[store] = read_network(store, version)
+        return cached
+
+
+def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Network:
+    """Read the people and their introduction ties into arrays (see `Network`)."""
+    people = store.scan("paths/network_people")
+    people.sort(key=lambda row: row[1])
+    ids = [str(row[1]) for row in people]
+    keys = [row[0] for row in people]
+    rep = [row[2] in (True, "true", 1) for row in people]
+    lookup = _key_lookup(keys)
+    sources: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    strengths: list[np.ndarray] = []
+    contacts: list[np.ndarray] = []
+    bounds = [None, *ids[CHUNK::CHUNK], None]
+    for lo, hi in itertools.pairwise(bounds):
+        rows = store.scan("paths/network_ties", {"lo": lo, "hi": hi})
+        if not rows:
+            continue
+        columns = list(zip(*rows, strict=True))
+        sources.append(lookup(columns[0]))
+        targets.append(lookup(columns[1]))
+        strengths.append(pd.to_numeric(pd.Series(columns[2], dtype=object), errors="coerce").to_numpy(float))
+        contacts.append(_days(columns[3]))
+    source, target, strength, contact = (
+        np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        for parts, dtype in ((sources, np.int64), (targets, np.int64), (strengths, float), (contacts, float))
+    )
+    order = np.lexsort((source, target))  # by target, then source: a stable, id-ordered search
+    start = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(target, minlength=len(ids)), out=start[1:])
+    return Network(
+        version=version,
+        ids=ids,
+        position={person: i for i, person in enumerate(ids)},
+        rep=rep,
+        start=start,
+        source=source[order],
+        strength=strength[order],
+        contact=contact[order],
+    )
+
+
+def _key_lookup(keys: list[Any]) -> Any:
+    """A function from engine keys to positions: an array lookup for integer keys."""
+    if keys and all(isinstance(k, int) for k in keys):
+        table = np.full(max(keys) + 1, -1, dtype=np.int64)
+        table[np.asarray(keys, dtype=np.int64)] = np.arange(len(keys))
+        return lambda column: table[np.asarray(column, dtype=np.int64)]
+    positions = {k: i for i, k in enumerate(keys)}
+    return lambda column: np.fromiter((positions[k] for k in column), dtype=np.int64, count=len(column))
+
+
+def _days(column: tuple[Any, ...]) -> np.ndarray:
+    """Dates (ISO text) as days since 1970-01-01; NaN where missing or not a date."""
+    text = pd.Series(column, dtype=object).astype("string").str.slice(0, 10)
+    dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    return ((dates - _EPOCH).dt.days).to_numpy(dtype=float, na_value=np.nan)
