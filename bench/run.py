@@ -312,6 +312,7 @@ def _rows(results: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]:
         "",
         "",
     )
+    yield ("open the database again (s)", f"{results['reopen_s']:.1f}", "", "", "")
 
 
 def _split(imp: dict[str, Any]) -> str:
