@@ -41,7 +41,7 @@ class Baseline:
     ig_intro: ig.Graph
     ig_cost: np.ndarray
     ig_targets: np.ndarray
-    rep_edges: tuple[np.ndarray, np.ndarray, np.ndarray]  # rep, person, cost of reps' first hops
+    rep_edges: tuple[np.ndarray, np.ndarray]  # person, cost of every first hop from a rep
 
 
 def load(folder: Path, settings: Settings) -> Baseline:
@@ -76,7 +76,7 @@ def load(folder: Path, settings: Settings) -> Baseline:
         ig_intro=igraph,
         ig_cost=intro["cost"].to_numpy(),
         ig_targets=target,
-        rep_edges=(source[from_rep], target[from_rep], intro["cost"].to_numpy()[from_rep]),
+        rep_edges=(target[from_rep], intro["cost"].to_numpy()[from_rep]),
     )
 
 
@@ -115,7 +115,7 @@ def ig_warm_paths(b: Baseline, target: str, avoid: set[str], k: int = 3) -> list
     cost = b.ig_cost.copy()
     cost[np.isin(b.ig_targets, np.fromiter(blocked, dtype=np.int64, count=len(blocked)))] = math.inf
     distance = np.asarray(b.ig_intro.distances(source=t, mode="in", weights=cost.tolist())[0])
-    _reps, first, step = b.rep_edges
+    first, step = b.rep_edges
     usable = np.array([(v == t or v not in blocked) for v in first.tolist()], dtype=bool)
     total = np.where(usable, step + distance[first], math.inf)
     best = np.sort(total[np.isfinite(total)])[:k]
