@@ -15,7 +15,7 @@ from typing import Any
 
 from graphcrm import fields as F
 from graphcrm.fields import Problem
-from graphcrm.plan import Plan, Where
+from graphcrm.plan import Absent, Plan, Where
 from graphcrm.schema import (
     ACCOUNT_KINDS,
     ACCOUNT_STATUSES,
@@ -32,7 +32,7 @@ from graphcrm.schema import (
     stage_property,
 )
 from graphcrm.store import Store
-from graphcrm.tabular import Table, TableError, read_csv, read_xlsx
+from graphcrm.tabular import Table, TableError, read_csv, read_xlsx, unopenable
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False, progress: bo
     Everything is checked first; on any problem, `InvalidInput` lists them all and nothing is
     written. With `dry_run`, a clean input is reported but not written.
     """
+    if problem := unopenable(path):
+        raise InvalidInput([problem])
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         from graphcrm.export import plan_jsonl
 
@@ -87,6 +89,9 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False, progress: bo
         tables, read_problems = read_tables(path)
         plan = plan_tables(tables)
         plan.complete = plan.complete and not read_problems
+        plan.absent = absent_files(path, tables)
+        if tables and not read_problems and not plan.problems and not plan.nodes and not plan.rels:
+            read_problems = [_nothing_to_import(path, tables)]
     return apply_plan(store, plan, read_problems, dry_run=dry_run, progress=progress)
 
 
@@ -117,8 +122,7 @@ def _add_account(plan: Plan, row: dict[str, Any], where: Where) -> None:
 
 def _add_person(plan: Plan, row: dict[str, Any], where: Where) -> None:
     props = _props(row, drop=("org_id", "is_rep"))
-    plan.add_node(row["id"], "Person", props, where, rep=row.get("is_rep"))
-    if row.get("org_id"):
+    if plan.add_node(row["id"], "Person", props, where, rep=row.get("is_rep")) and row.get("org_id"):
         plan.add_rel(
             "WORKS_AT",
             row["id"],
@@ -151,7 +155,8 @@ def _add_tie(plan: Plan, row: dict[str, Any], where: Where) -> None:
 
 
 def _add_opportunity(plan: Plan, row: dict[str, Any], where: Where) -> None:
-    plan.add_node(row["id"], "Opportunity", _props(row, drop=("account_id",)), where)
+    if not plan.add_node(row["id"], "Opportunity", _props(row, drop=("account_id",)), where):
+        return  # a duplicate id, reported: its account tie would be reported again
     plan.add_rel(
         "FOR",
         row["id"],
@@ -330,7 +335,7 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
             return [], [str(exc)]
         unknown = sorted(set(sheets) - set(FILES))
         problems += [
-            f"{path.name}[{n}]: unknown sheet (expected sheets named {', '.join(FILE_ORDER)})"
+            f"{sheets[n].source}: unknown sheet (expected sheets named {', '.join(FILE_ORDER)})"
             for n in unknown
         ]
         if not set(sheets) & set(FILES):
@@ -359,28 +364,7 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
 
 def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
     """Check one table's header and cells, adding its rows to `plan` and its problems too."""
-    columns = set(table.columns)
-    expected = ", ".join(c.name for c in spec.columns)
-    missing = [name for name in spec.required if name not in columns]
-    for name in missing:
-        plan.problems.append(
-            Problem(
-                table.source,
-                1,
-                name,
-                "required column is missing",
-                ", ".join(table.columns),
-                f"columns {expected}",
-            )
-        )
-        plan.complete = False
-    known = {c.name for c in spec.columns}
-    for name in table.columns:
-        if name and name not in known:
-            plan.problems.append(
-                Problem(table.source, 1, name, "unknown column", name, f"columns {expected}")
-            )
-    if missing:
+    if not _check_header(spec, table, plan):
         return
     for number, raw in zip(table.numbers, table.rows, strict=True):
         row: dict[str, Any] = {}
@@ -395,7 +379,7 @@ def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
                     ok = False
                 continue
             try:
-                row[column.name] = column.parse(cell)
+                row[column.name] = column.parse(F.cell(cell))
             except F.Invalid as exc:
                 got = exc.got if exc.got is not None and exc.got != cell else cell
                 plan.problems.append(
@@ -408,6 +392,88 @@ def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
             plan.skip_row(row)
 
 
+def _check_header(spec: FileSpec, table: Table, plan: Plan) -> bool:
+    """Problems of the header row: columns missing, unknown or given twice. Whether the rows
+    can be read."""
+    expected = ", ".join(c.name for c in spec.columns)
+    known = {c.name for c in spec.columns}
+    missing = [name for name in spec.required if name not in table.columns]
+    for name in missing:
+        plan.problems.append(
+            Problem(
+                table.source,
+                1,
+                name,
+                "required column is missing",
+                _clip(", ".join(table.columns), 200),
+                f"columns {expected}",
+            )
+        )
+        plan.complete = False
+    for position, name in enumerate(table.columns, start=1):
+        if name and name not in known:
+            plan.problems.append(
+                Problem(table.source, 1, _clip(name), "unknown column", _clip(name), f"columns {expected}")
+            )
+        elif name and table.columns.index(name) + 1 < position:
+            plan.problems.append(
+                Problem(
+                    table.source,
+                    1,
+                    name,
+                    "a column given twice",
+                    f"{name} as column {table.columns.index(name) + 1} and {position}",
+                    "each column once",
+                )
+            )
+            plan.complete = False
+            missing.append(name)
+    return not missing
+
+
+# The file whose rows define the records of these labels, and what they are called.
+DEFINED_IN = {
+    "accounts": (("Account", "Org"), "accounts or organisations"),
+    "people": (("Person",), "people"),
+    "opportunities": (("Opportunity",), "opportunities"),
+}
+
+
+def absent_files(path: Path, tables: Sequence[Table]) -> list[Absent]:
+    """The files (or sheets) of `DEFINED_IN` that the import at `path` does not hold."""
+    present = {_stem(table.source) for table in tables}
+    workbook = path.suffix.lower() in (".xlsx", ".xlsm")
+    return [
+        Absent(
+            _name(path),
+            f"no {name} sheet" if workbook else f"no {name}.csv",
+            labels,
+            records,
+            f"a sheet named {name}" if workbook else f"{name}.csv",
+        )
+        for name, (labels, records) in DEFINED_IN.items()
+        if name not in present
+    ]
+
+
+def _nothing_to_import(path: Path, tables: Sequence[Table]) -> str:
+    """The problem of an import whose every file holds a header and no rows."""
+    names = ", ".join(table.source for table in tables)
+    got = "only a header row" if len(tables) == 1 else f"only header rows in {names}"
+    return f"{_name(path)}: nothing to import (got {got}, expected at least one row under the header)"
+
+
+def _stem(source: str) -> str:
+    """The table a source is: "people" for "people.csv" and "book.xlsx[people]"."""
+    if source.endswith("]"):
+        return source.rsplit("[", 1)[-1][:-1].strip().lower()
+    return Path(source).stem.lower()
+
+
+def _name(path: Path) -> str:
+    return path.name or path.resolve().name
+
+
 def _clip(cell: str, limit: int = 80) -> str:
     return cell if len(cell) <= limit else cell[:limit] + "…"
 
@@ -416,8 +482,6 @@ def plan_tables(tables: Iterable[Table]) -> Plan:
     """Check every table and gather what they would write (not yet checked against the db)."""
     plan = Plan()
     for table in tables:
-        stem = table.source.rsplit("[", 1)[-1].rstrip("]") if "[" in table.source else table.source
-        spec = FILES[Path(stem).stem.lower()]
-        check_table(spec, table, plan)
+        check_table(FILES[_stem(table.source)], table, plan)
     plan.check_stage_totals()
     return plan

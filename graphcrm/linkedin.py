@@ -11,60 +11,65 @@ otherwise; `since` = Connected On).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
+from graphcrm import fields as F
 from graphcrm.fields import Problem
-from graphcrm.plan import Plan, Where
+from graphcrm.plan import Plan, Where, find_labels
 from graphcrm.store import Store
-from graphcrm.tabular import TableError, decode, read_csv_text
+from graphcrm.tabular import TableError, decode, read_csv_text, unopenable
 
 HEADER = ["first name", "last name", "url", "email address", "company", "position", "connected on"]
 LINKEDIN_STRENGTH = 0.3
+HEADER_SEARCH_LINES = 50  # LinkedIn writes three lines before its header
 
 
 def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str]]:
     """The plan for one Connections.csv export of rep `rep_id`."""
     plan = Plan()
+    if problem := unopenable(path):
+        return plan, [problem]
     try:
         text = decode(path.read_bytes(), path.name)
     except OSError as exc:
         return plan, [f"{path.name}: cannot read the file ({exc.strerror})"]
     except TableError as exc:
         return plan, [str(exc)]
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.lower().startswith("first name,")), None)
-    if start is None:
-        return plan, [
-            f"{path.name}:1: no LinkedIn header found (got {lines[0][:60] if lines else ''!r}, "
-            f"expected a line 'First Name,Last Name,URL,Email Address,Company,Position,"
-            f"Connected On' after the Notes lines)"
-        ]
+    start, problem = find_header(text.splitlines(), path.name)
+    if problem:
+        return plan, [problem]
     try:
         table = read_csv_text(text, path.name, skip_lines=start)
     except TableError as exc:
         return plan, [str(exc)]
     missing = [c for c in HEADER if c not in table.columns]
     if missing:
+        got = ", ".join(table.columns)
         return plan, [
-            str(
-                Problem(
-                    path.name,
-                    start + 1,
-                    missing[0],
-                    "LinkedIn column is missing",
-                    ", ".join(table.columns),
-                    ", ".join(HEADER),
-                )
-            )
+            str(Problem(path.name, start + 1, column, "LinkedIn column is missing", got, ", ".join(HEADER)))
+            for column in missing
         ]
-    plan.require(rep_id, ("Person",), Where("--rep", 0, ""))
+    if problem := _check_rep(store, rep_id):
+        return plan, [problem]
     companies = {row["name"].strip().lower(): row["id"] for row in store.run("import/organisations")}
-    for number, row in zip(table.numbers, table.rows, strict=True):
+    pasted: int | None = None  # the row where a second export's Notes lines begin
+    for number, raw in zip(table.numbers, table.rows, strict=True):
         where = Where(path.name, number, "")
+        if pasted is not None or raw["first name"].lower() == "notes:" or _header_score(raw.values()) >= 3:
+            pasted = number if pasted is None else pasted
+            if _header_score(raw.values()) >= 3:  # the second export's header ends its Notes
+                plan.problems.append(_pasted(path.name, pasted, number))
+                pasted = None
+            continue
+        row = _cells(plan, raw, where)
+        if row is None:
+            continue
         name = _full_name(row["first name"], row["last name"])
         if not name:
             plan.problems.append(
@@ -95,7 +100,8 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
             "linkedin": row["url"],
             "source": "linkedin",
         }
-        plan.add_node(person_id, "Person", {k: v for k, v in props.items() if v}, where)
+        if not plan.add_node(person_id, "Person", {k: v for k, v in props.items() if v}, where):
+            continue  # the same profile twice: reported once, as a duplicate id
         if company:
             org_id = companies.get(company.lower())
             if org_id is None:
@@ -120,7 +126,108 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
         if since:
             tie["since"] = since
         plan.add_rel("KNOWS", rep_id, person_id, tie, where, columns=("url", "url"))
+    if pasted is not None:
+        plan.problems.append(_pasted(path.name, pasted, None))
     return plan, []
+
+
+def find_header(lines: list[str], source: str) -> tuple[int, str | None]:
+    """The index of LinkedIn's header line, or a problem naming the line where it should be.
+
+    The header is the first line holding the most of LinkedIn's column names (at least three:
+    a renamed column is then reported as missing), wherever the Notes lines before it were
+    edited, translated or removed. Without one: a header separated by `;` or tabs (Excel in
+    many countries saves so), a file starting with connections (the header was deleted with
+    the Notes), or whatever stands where LinkedIn puts its header (translated, renamed...).
+    """
+    head = lines[:HEADER_SEARCH_LINES]
+    scores = [_header_score(_split(line)) for line in head]
+    if scores and max(scores) >= 3:
+        return scores.index(max(scores)), None
+    expected = ",".join(c.title().replace("Url", "URL") for c in HEADER)
+    for number, line in enumerate(head, start=1):
+        for separator in (";", "\t"):
+            if _header_score(_split(line, separator)) >= 3:
+                name = "tabs" if separator == "\t" else repr(separator)
+                return 0, (
+                    f"{source}:{number}: no LinkedIn header found: this line is separated by {name}, "
+                    f"not by commas (got {_clip(line)!r}, expected {expected}: save the file as CSV "
+                    "with commas)"
+                )
+    # Where LinkedIn puts its header: after the blank line that ends the Notes, else line 1.
+    blank = next((i for i, line in enumerate(head) if not line.strip()), None)
+    at = next((i for i in range(blank + 1, len(head)) if head[i].strip()), 0) if blank is not None else 0
+    got = head[at] if at < len(head) else ""
+    if "linkedin.com/in/" in got.lower():
+        return 0, (
+            f"{source}:{at + 1}: no LinkedIn header found: this line is already a connection (got "
+            f"{_clip(got)!r}, expected the line {expected} above the connections; was it deleted with "
+            "the Notes lines?)"
+        )
+    return 0, (
+        f"{source}:{at + 1}: no LinkedIn header found (got {_clip(got)!r}, expected the line "
+        f"{expected} after the Notes lines, in English as LinkedIn writes it)"
+    )
+
+
+def _check_rep(store: Store, rep_id: str) -> str | None:
+    """The problem with `--rep`, checked first: every connection's tie starts at the rep."""
+    held = find_labels(store, {rep_id}).get(rep_id)
+    if held is None:
+        return str(
+            Problem(
+                "--rep",
+                0,
+                "",
+                "unknown id",
+                rep_id,
+                "the id of a person already in the database: the rep whose export this is",
+            )
+        )
+    if "Person" not in held:
+        label = held[0] if held else "record"
+        article = "an" if label[0] in "AEIOU" else "a"
+        return str(Problem("--rep", 0, "", f"the id is {article} {label}", rep_id, "the id of a person"))
+    return None
+
+
+def _split(line: str, separator: str = ",") -> list[str]:
+    return next(csv.reader([line], delimiter=separator), [])
+
+
+def _header_score(cells: Iterable[str]) -> int:
+    """How many of LinkedIn's column names the cells hold."""
+    return len({c.strip().lower() for c in cells} & set(HEADER))
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _pasted(source: str, first: int, last: int | None) -> Problem:
+    """The problem of a second export's Notes lines and header among the connections."""
+    rows = f"rows {first}-{last}" if last and last != first else f"row {first}"
+    return Problem(
+        source,
+        first,
+        "",
+        "LinkedIn's Notes lines and header again, among the connections",
+        f"{rows}",
+        "one export per file: were two exports pasted together? import each on its own with "
+        "the --rep it belongs to",
+    )
+
+
+def _cells(plan: Plan, raw: dict[str, str], where: Where) -> dict[str, str] | None:
+    """A row's cells as stored (`graphcrm.fields.cell`), or None with its problems added."""
+    row: dict[str, str] = {}
+    for column in HEADER:
+        try:
+            row[column] = F.cell(raw[column]) if raw[column] else ""
+        except F.Invalid as exc:
+            got = exc.got if exc.got is not None else _clip(raw[column])
+            plan.problems.append(Problem(where.source, where.row, column, exc.problem, got, exc.expected))
+    return row if len(row) == len(HEADER) else None
 
 
 def _full_name(first: str, last: str) -> str:

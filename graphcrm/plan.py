@@ -36,6 +36,19 @@ class Where:
         return Where(self.source, self.row, column)
 
 
+@dataclass(frozen=True)
+class Absent:
+    """A file (or sheet) that is not in the import and that alone defines records of `labels`:
+    when the import names several such ids and not one is in the import or the database, one
+    more problem names the file, a likelier mistake than every one of those ids being wrong."""
+
+    source: str  # where to report it: the folder, the file or the workbook
+    what: str  # "no accounts sheet"
+    labels: tuple[str, ...]
+    records: str  # "accounts or organisations"
+    expected: str  # "a sheet named accounts"
+
+
 @dataclass
 class NodeItem:
     id: str
@@ -76,6 +89,8 @@ class Plan:
     complete: bool = True
     # The ids already in the database, found by `check`: ties to any other id are new.
     existing: set[str] | None = None
+    # Files not in the import that would define the records it names (set by the importer).
+    absent: list[Absent] = field(default_factory=list)
 
     def skip_row(self, row: dict[str, Any]) -> None:
         """Remember what a row left out for its problems would have defined."""
@@ -85,8 +100,8 @@ class Plan:
 
     def add_node(
         self, node_id: str, label: str, props: dict[str, Any], where: Where, rep: bool | None = None
-    ) -> None:
-        """A node to merge by id; an id defined twice is a problem."""
+    ) -> bool:
+        """A node to merge by id; an id defined twice is a problem. Whether it was added."""
         first = self.nodes.get(node_id)
         if first is not None:
             self.problems.append(
@@ -99,8 +114,9 @@ class Plan:
                     f"an id not already used ({first.where.source} row {first.where.row})",
                 )
             )
-            return
+            return False
         self.nodes[node_id] = NodeItem(node_id, label, {**props, "id": node_id}, where, rep)
+        return True
 
     def add_rel(
         self,
@@ -199,11 +215,13 @@ class Plan:
                         f"a new id, or the same kind of record ({node.label})",
                     )
                 )
+        named: dict[str, tuple[tuple[str, ...], bool]] = {}  # id: (labels allowed, found)
         for node_id, labels, where in self.references() if self.complete else ():
             if node_id in self.skipped_ids:
                 continue
             node = self.nodes.get(node_id)
             held = [node.label] if node else existing.get(node_id)
+            named[node_id] = (labels, held is not None)
             if held is None:
                 self.problems.append(
                     Problem(
@@ -226,7 +244,29 @@ class Plan:
                         f"the id of {_kinds(labels)}",
                     )
                 )
+        self.problems += self._absent_files(named)
         return sorted(set(self.problems), key=_problem_order)
+
+    def _absent_files(self, named: dict[str, tuple[tuple[str, ...], bool]]) -> list[Problem]:
+        """One problem for each absent file that alone could define the ids named, none found."""
+        problems = []
+        for absent in self.absent:
+            mine = {i: found for i, (labels, found) in named.items() if set(labels) <= set(absent.labels)}
+            ids = sorted(mine) if len(mine) > 1 and not any(mine.values()) else []
+            if ids:
+                listed = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+                problems.append(
+                    Problem(
+                        absent.source,
+                        0,
+                        "",
+                        f"{absent.what}, and the {len(ids)} ids of {absent.records} that the import "
+                        "names are not in the database either",
+                        listed,
+                        f"{absent.expected} defining them, or those {absent.records} imported first",
+                    )
+                )
+        return problems
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -1,20 +1,32 @@
 """Read the import files: CSV (UTF-8, UTF-8 with BOM, or GB18030/GBK) and XLSX sheets.
 
 Every cell comes back as a stripped string ("" when empty), every row with the number a
-spreadsheet shows for it (the header is row 1), so that messages can point at it.
+spreadsheet shows for it (the header is row 1), so that messages can point at it. A file that
+is not CSV text (a workbook or UTF-16 text named .csv, binary data, a file whose lines are in
+two encodings) is refused here with what it is and what to do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
+import openpyxl
 import pandas as pd
 
+from graphcrm.formulas import FORMULA_STARTS, QUOTE
+
 ENCODINGS = ("utf-8-sig", "gb18030")
+# What some files that are not CSV text start with.
+ZIP = b"PK\x03\x04"  # .xlsx (a zip of XML files)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, or a password-protected .xlsx
+UTF16 = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" (UTF-16, tab-separated)
+CSV_HELP = 'save it from Excel as "CSV UTF-8 (Comma delimited)"'
 
 
 class TableError(Exception):
@@ -35,20 +47,42 @@ class Table:
             self.numbers = list(range(2, len(self.rows) + 2))
 
 
-def decode(data: bytes, source: str) -> str:
-    """Text of a CSV file in one of `ENCODINGS`, found by trying each strictly in turn.
+def unopenable(path: Path) -> str | None:
+    """Why the file or folder at `path` cannot even be looked at (a NUL character in the path,
+    a name too long, no permission), as a message naming it; None when it can (or is not
+    there: the caller says so in its own words)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except ValueError:  # "embedded null byte"
+        shown = str(path).replace("\x00", "\\0")
+        return f"{shown}: not a usable path (got a NUL character in it, expected a file or folder name)"
+    except OSError as exc:
+        return f"{_clip(path.name or str(path))}: cannot open the path ({exc.strerror})"
+    return None
+
+
+def encoding_of(data: bytes, source: str) -> str:
+    """The encoding of a CSV file's bytes, one of `ENCODINGS`, found by trying each strictly.
 
     UTF-8 comes first: GBK text is almost never valid UTF-8, while UTF-8 text often decodes
-    as (wrong) GB18030.
+    as (wrong) GB18030. A file that only GB18030 reads is checked line by line for lines in
+    UTF-8 (two files pasted together), which GB18030 would read, silently, as nonsense.
     """
-    if b"\x00" in data[:8192]:
-        raise TableError(f"{source}:1: not a CSV text file (got binary data, expected CSV text)")
+    _refuse_what_is_not_text(data, source)
+    if data.isascii():
+        return ENCODINGS[0]
     furthest = 0  # where the encoding that read furthest stopped: the likely bad byte
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            data.decode(encoding)
         except UnicodeDecodeError as exc:
             furthest = max(furthest, exc.start)
+            continue
+        if encoding != ENCODINGS[0]:
+            _refuse_two_encodings(data, source)
+        return encoding
     line = data[:furthest].count(b"\n") + 1
     raise TableError(
         f"{source}:{line}: cannot read the text (got bytes that are neither UTF-8 nor GB18030, "
@@ -56,22 +90,139 @@ def decode(data: bytes, source: str) -> str:
     )
 
 
+def decode(data: bytes, source: str) -> str:
+    """Text of a CSV file in one of `ENCODINGS` (see `encoding_of`)."""
+    return data.decode(encoding_of(data, source))
+
+
+def _refuse_what_is_not_text(data: bytes, source: str) -> None:
+    """A workbook, UTF-16 text or binary data named .csv, said as what it is."""
+    if data.startswith(ZIP):
+        raise TableError(
+            f"{source}:1: the file is an Excel workbook (.xlsx), not CSV text (got a workbook named "
+            f".csv, expected CSV text: import the workbook under a name ending in .xlsx, or {CSV_HELP})"
+        )
+    if data.startswith(OLE):
+        raise TableError(
+            f"{source}:1: the file is an old Excel workbook (.xls), not CSV text (got an Excel "
+            f"97-2003 file named .csv, expected CSV text: {CSV_HELP})"
+        )
+    if data.startswith(UTF16):
+        raise TableError(
+            f'{source}:1: the file is UTF-16 text (Excel\'s "Unicode Text"), not UTF-8 or GBK (got '
+            f"UTF-16, expected CSV text in UTF-8 or GB18030/GBK: {CSV_HELP})"
+        )
+    if b"\x00" in data[:8192]:
+        raise TableError(f"{source}:1: not a CSV text file (got binary data, expected CSV text)")
+
+
+def _refuse_two_encodings(data: bytes, source: str) -> None:
+    """A file with some lines in UTF-8 and others in GBK: name the first line of each."""
+    first: dict[str, int] = {}
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        encoding = _line_encoding(line)
+        if encoding is not None:
+            first.setdefault(encoding, number)
+            if len(first) == 2:
+                break
+    if len(first) == 2:
+        (one, at), (other, then) = sorted(first.items(), key=lambda item: item[1])
+        raise TableError(
+            f"{source}:{then}: the file mixes two encodings (got {one} from line {at} and {other} "
+            f"from line {then}, expected one encoding throughout: two files pasted together? save each "
+            "as UTF-8, then join them again)"
+        )
+
+
+def _line_encoding(line: bytes) -> str | None:
+    """`UTF-8` or `GBK` for a line of Chinese that can only be that, None when it cannot tell.
+
+    A line that is not valid UTF-8 is GBK (the file as a whole read as GB18030). A valid one is
+    UTF-8 when it reads as common Chinese (GB2312's characters, from U+2000 up) in UTF-8 and
+    not in GB18030, which then gives rare characters: the mojibake of UTF-8 read as GBK. A GBK
+    line that happens to be valid UTF-8 reads as Greek, Armenian or rare signs instead. (Latin
+    accented text cannot be told apart this way: `é` in UTF-8 is `茅` in GBK.)
+    """
+    if line.isascii():
+        return None
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GBK"
+    wide = [c for c in text.removeprefix("\ufeff") if not c.isascii()]
+    if not all(ord(c) >= 0x2000 and _common(c) for c in wide):
+        return None
+    return None if all(_common(c) for c in line.decode("gb18030") if not c.isascii()) else "UTF-8"
+
+
+def _common(char: str) -> bool:
+    """Whether a character is in GB2312, the common Chinese characters and signs."""
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_csv_text(text: str, source: str, skip_lines: int = 0) -> Table:
     """Parse CSV text; `skip_lines` lines before the header are ignored (and counted)."""
-    body = "".join(text.splitlines(keepends=True)[skip_lines:])
+    body = "".join(text.splitlines(keepends=True)[skip_lines:]) if skip_lines else text
     if not body.strip():
         raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)")
+    _refuse_other_separator(body[: body.find("\n")], source, skip_lines + 1)
+    return _parse(io.StringIO(body), source, None, skip_lines)
+
+
+def read_csv(path: Path) -> Table:
+    """A CSV file, its encoding detected.
+
+    The bytes go to the parser as they are (a 50 MB line costs its size a few times over,
+    not the four bytes a character that text in memory would take)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TableError(f"{path.name}: cannot read the file ({exc.strerror})") from exc
+    encoding = encoding_of(data, path.name)
+    if not data or data.isspace():
+        raise TableError(f"{path.name}:1: the file is empty (got nothing, expected a header row)")
+    header = data[: data.find(b"\n") if b"\n" in data else 4096]
+    _refuse_other_separator(header.decode(encoding, errors="replace"), path.name, 1)
+    return _parse(io.BytesIO(data), path.name, encoding, 0)
+
+
+def _refuse_other_separator(header: str, source: str, line: int) -> None:
+    """A header separated by `;` or tabs, as Excel saves "CSV" in many countries, is refused
+    before its rows are split at commas into nonsense."""
+    if "," in header:
+        return
+    for separator, name in ((";", "';'"), ("\t", "tabs")):
+        if separator in header:
+            raise TableError(
+                f"{source}:{line}: the columns are separated by {name}, not by commas (got "
+                f"{_clip(header.strip(), 60)!r}, expected comma-separated values: {CSV_HELP})"
+            )
+
+
+def _parse(buffer: IO[Any], source: str, encoding: str | None, skip_lines: int) -> Table:
+    """The table in a CSV buffer (text, or bytes in `encoding`)."""
     try:
         frame = pd.read_csv(
-            io.StringIO(body),
+            buffer,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
             header=None,
             engine="c",
+            encoding=encoding,
         )
     except pd.errors.ParserError as exc:
         detail = " ".join(str(exc).split())
+        if match := re.search(r"EOF inside string starting at row (\d+)", detail):
+            raise TableError(
+                f"{source}:{int(match.group(1)) + 1 + skip_lines}: a quote is never closed (got a cell "
+                'that opens with " and runs to the end of the file, expected a closing " at the end of '
+                'the cell; a " inside a cell is written twice)'
+            ) from exc
         if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail):
             want, line, saw = match.groups()
             raise TableError(
@@ -85,6 +236,7 @@ def read_csv_text(text: str, source: str, skip_lines: int = 0) -> Table:
     except pd.errors.EmptyDataError as exc:
         raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)") from exc
     records = [[str(c).strip() for c in row] for row in frame.itertuples(index=False)]
+    del frame
     return _table(source, records, first_number=skip_lines + 1)
 
 
@@ -113,7 +265,7 @@ def _table(source: str, records: list[list[str]], first_number: int) -> Table:
         if extra:
             raise TableError(
                 f"{source}:{number}: the row has more cells than the header has columns "
-                f"(got extra {extra[0]!r}, expected {len(header)} columns; quote values that "
+                f"(got extra {_clip(extra[0])!r}, expected {len(header)} columns; quote values that "
                 "hold commas)"
             )
         rows.append(dict(zip(header, record, strict=False)))
@@ -121,31 +273,59 @@ def _table(source: str, records: list[list[str]], first_number: int) -> Table:
     return Table(source, header, rows, numbers)
 
 
-def read_csv(path: Path) -> Table:
-    """A CSV file, its encoding detected."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TableError(f"{path.name}: cannot read the file ({exc.strerror})") from exc
-    return read_csv_text(decode(data, path.name), path.name)
+def _clip(cell: str, limit: int = 80) -> str:
+    return cell if len(cell) <= limit else cell[:limit] + "…"
 
 
 def read_xlsx(path: Path) -> dict[str, Table]:
-    """Every sheet of a workbook, by lower-case sheet name."""
+    """Every sheet of a workbook, by lower-case sheet name.
+
+    Read with openpyxl itself, formulas as formulas: a formula cell comes back as its text
+    (`=SUM(A1)`) for the importer to refuse, and a text cell Excel keeps as text (typed with a
+    leading `'`, its "quote prefix") comes back with that `'`, as a CSV would hold it."""
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise TableError(f"{path.name}: cannot read the workbook ({exc}; expected an .xlsx file)") from exc
-    tables: dict[str, Table] = {}
-    for name, frame in sheets.items():
-        records = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-        tables[str(name).strip().lower()] = _table(f"{path.name}[{name}]", records, 1)
-    return tables
+        raise TableError(_not_a_workbook(path, exc)) from exc
+    try:
+        tables: dict[str, Table] = {}
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()  # some writers record wrong dimensions
+            records = [[_cell(c) for c in row] for row in sheet.iter_rows()]
+            if not any(any(record) for record in records):
+                continue  # an empty sheet (Excel's Sheet2) holds nothing to import
+            tables[str(sheet.title).strip().lower()] = _table(f"{path.name}[{sheet.title}]", records, 1)
+        return tables
+    finally:
+        book.close()
 
 
-def _cell(value: object) -> str:
+def _not_a_workbook(path: Path, exc: Exception) -> str:
+    """What a file named .xlsx is when openpyxl cannot open it."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(8192)
+    except OSError as error:
+        return f"{path.name}: cannot read the file ({error.strerror})"
+    if start.startswith(OLE):
+        return (
+            f"{path.name}: the file is an old Excel workbook (.xls) or a password-protected one (got an "
+            "Excel 97-2003 or encrypted file, expected an .xlsx workbook: save it from Excel as .xlsx, "
+            "without a password)"
+        )
+    if start and b"\x00" not in start:
+        return (
+            f"{path.name}: the file is text, not a workbook (got text named .xlsx, expected an .xlsx "
+            "workbook; a CSV file is imported under the name of its table, e.g. people.csv)"
+        )
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{path.name}: cannot read the workbook ({detail}; expected an .xlsx file)"
+
+
+def _cell(cell: Any) -> str:
     """A workbook cell as the text a CSV would hold."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    value = getattr(cell, "value", None)
+    if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
@@ -153,4 +333,9 @@ def _cell(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    if cell.data_type == "f" and not isinstance(value, str):
+        value = getattr(value, "text", None) or "=" + str(value)  # an array formula
+    text = str(value).strip()
+    if cell.data_type == "s" and text.startswith(FORMULA_STARTS) and cell.style_array.quotePrefix:
+        return QUOTE + text
+    return text

@@ -1,0 +1,241 @@
+"""The bad-input corpus (tests/bad_input/, one folder per mistake users make): through the CLI
+each case exits with status 2 and prints exactly its `expected.txt` on stderr, the library
+raises `InvalidInput` with the same problems, a few reach the viewer's `/api/import` with the
+same messages, and the database (holding tests/data/mini/ first) is byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graphcrm.cli import main
+from graphcrm.importer import InvalidInput, apply_plan, import_path
+from graphcrm.linkedin import plan_linkedin
+from graphcrm.store import Store
+from tests.conftest import snapshot
+from tests.test_import import MINI
+
+CORPUS = Path(__file__).parent / "bad_input"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+LINKEDIN = Path(__file__).parent / "data" / "linkedin" / "Connections.csv"
+PEOPLE_HEADER = "id,name,org_id,title,department,rank,is_rep,email,phone,birthday,hobbies,channels,notes\n"
+
+
+def fifty_megabyte_line(folder: Path) -> None:
+    """people.csv whose one row carries a screenshot pasted into its note as a data: URL."""
+    image = base64.b64encode(bytes(range(256)) * (150 * 1024)).decode()  # 51,200 KiB of base64
+    with (folder / "people.csv").open("w", encoding="utf-8") as out:
+        out.write(PEOPLE_HEADER)
+        out.write(f'p7,王丹 Wang Dan,acme,CIO,IT,1,,,,,,,"data:image/png;base64,{image}"\n')
+
+
+# Cases whose files are too big to commit: made at run time into a folder of the case's name.
+GENERATED: dict[str, Callable[[Path], None]] = {"49-50mb-line": fifty_megabyte_line}
+
+
+def test_the_corpus_holds_at_least_30_cases_each_with_its_expected_lines():
+    assert len(CASES) >= 30
+    listed = (CORPUS / "README.md").read_text(encoding="utf-8")
+    for name in CASES:
+        assert (CORPUS / name / "expected.txt").is_file(), name
+        assert f"`{name}`" in listed, name
+        files = [p for p in (CORPUS / name).iterdir() if p.name not in ("expected.txt", "command.txt")]
+        assert files or name in GENERATED, name
+
+
+def case_folder(name: str, tmp_path: Path) -> Path:
+    if name not in GENERATED:
+        return CORPUS / name
+    folder = tmp_path / name
+    folder.mkdir()
+    GENERATED[name](folder)
+    return folder
+
+
+def command(folder: Path) -> list[str]:
+    """The case's command line (command.txt, default `import <folder>`), paths made absolute."""
+    file = CORPUS / folder.name / "command.txt"
+    words = shlex.split(file.read_text(encoding="utf-8")) if file.exists() else ["import", "."]
+    return [words[0], str((folder / words[1]).resolve()), *words[2:]]
+
+
+def expected(name: str) -> list[str]:
+    return (CORPUS / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def run_library(store: Store, args: list[str]) -> None:
+    """What the CLI command calls, called directly."""
+    if args[0] == "import":
+        import_path(store, Path(args[1]), progress=False)
+    else:
+        assert args[0] == "import-linkedin" and args[2] == "--rep"
+        plan, problems = plan_linkedin(store, Path(args[1]), args[3])
+        apply_plan(store, plan, problems, progress=False)
+
+
+@pytest.fixture
+def base(store: Store) -> Store:
+    """The database every case starts from: tests/data/mini/."""
+    import_path(store, MINI, progress=False)
+    return store
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_reported_exactly_and_nothing_is_written(base, db_path, tmp_path, name):
+    folder = case_folder(name, tmp_path)
+    args = command(folder)
+    before, version = snapshot(base), base.version()
+    lines = expected(name)
+    assert lines[-1] == f"error: nothing was imported: {len(lines) - 1} problem(s) listed above"
+
+    result = CliRunner().invoke(main, [*args, "--db", str(db_path)], catch_exceptions=False)
+    assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (2, lines, "")
+    assert snapshot(base) == before
+    assert base.version() == version
+
+    with pytest.raises(InvalidInput) as err:
+        run_library(base, args)
+    assert err.value.problems == lines[:-1]
+    assert snapshot(base) == before
+    assert base.version() == version
+
+
+# -- the viewer's upload reaches the same messages -------------------------------------------------
+
+WEB_CASES = [
+    "02-unknown-account-kind",
+    "06-duplicate-id-across-files",
+    "38-gbk-read-as-utf8",
+    "40-two-encodings-pasted",
+    "41-xlsx-named-csv",
+    "45-xlsx-missing-sheet",
+    "46-formula-cells-csv",
+    "48-cell-too-long",
+]
+
+
+@pytest.fixture
+def web(base, db_path, tmp_path):
+    from web import create_app
+
+    base.close()
+    app = create_app({"DB": str(db_path), "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    yield app
+    app.extensions["graphcrm_store"].close()
+
+
+@pytest.mark.parametrize("name", WEB_CASES)
+def test_the_upload_reaches_the_same_messages(web, name):
+    store = web.extensions["graphcrm_store"]
+    before, version = snapshot(store), store.version()
+    client = web.test_client()
+    token = client.get("/api/csrf-token").get_json()["csrf_token"]
+    files = [
+        (io.BytesIO(p.read_bytes()), p.name)
+        for p in sorted((CORPUS / name).iterdir())
+        if p.name not in ("expected.txt", "command.txt")
+    ]
+    response = client.post(
+        "/api/import",
+        data={"files": files, "dry_run": "0"},
+        headers={"X-CSRF-Token": token},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert response.get_json()["problems"] == expected(name)[:-1]
+    assert snapshot(store) == before
+    assert store.version() == version
+
+
+# -- near misses: what looks wrong but is fine ------------------------------------------------------
+
+
+def test_a_header_only_file_beside_files_with_rows_is_no_problem(base, tmp_path):
+    folder = tmp_path / "input"
+    folder.mkdir()
+    (folder / "people.csv").write_text(PEOPLE_HEADER + "p7,王丹 Wang Dan,acme,CIO,,,,,,,,,\n")
+    (folder / "ties.csv").write_text("source,target,type,strength,context,since,last_contact\n")
+    assert import_path(base, folder, progress=False).counts == {"Person": 1, "WORKS_AT": 1}
+
+
+def test_text_kept_with_a_quote_imports_without_it(base, tmp_path):
+    """A `'` before a formula keeps it as text (and is dropped), as a spreadsheet does; phone
+    numbers and notes starting with + or - are text."""
+    people = tmp_path / "people.csv"
+    people.write_text(
+        PEOPLE_HEADER + "p7,王丹 Wang Dan,acme,'=chief,IT,1,,,+86 138 0000 0001,,,,- met at the expo\n"
+        "p8,赵跃 Zhao Yue,acme,'@SUM(A1),,,,,,,,,''=x\n"
+    )
+    import_path(base, people, progress=False)
+    rows = base.read(
+        "MATCH (p:Person) WHERE p.id IN ['p7', 'p8'] RETURN p.id AS id, p.title AS title, "
+        "p.phone AS phone, p.notes AS notes ORDER BY id"
+    )
+    assert rows == [
+        {"id": "p7", "title": "=chief", "phone": "+86 138 0000 0001", "notes": "- met at the expo"},
+        {"id": "p8", "title": "@SUM(A1)", "phone": None, "notes": "'=x"},
+    ]
+
+
+def test_a_quote_prefixed_cell_of_a_workbook_is_text(base, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "people"
+    sheet.append(["id", "name", "title"])
+    sheet.append(["p7", "王丹 Wang Dan", "=kept"])
+    sheet["C2"].data_type = "s"
+    sheet["C2"].quotePrefix = True  # what Excel stores for a cell typed as '=kept
+    book.save(tmp_path / "book.xlsx")
+    import_path(base, tmp_path / "book.xlsx", progress=False)
+    assert base.read("MATCH (p:Person {id: 'p7'}) RETURN p.title AS t") == [{"t": "=kept"}]
+
+
+def test_an_empty_extra_sheet_of_a_workbook_is_no_problem(base, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "people"
+    book.active.append(["id", "name", "org_id"])
+    book.active.append(["p7", "王丹 Wang Dan", "acme"])
+    book.create_sheet("Sheet2")
+    book.save(tmp_path / "book.xlsx")
+    assert import_path(base, tmp_path / "book.xlsx", progress=False).counts == {"Person": 1, "WORKS_AT": 1}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(lambda t: t.split("\n\n", 1)[1], id="notes removed"),
+        pytest.param(lambda t: "注意：\n" + t.split("\n", 2)[2], id="notes translated"),
+        pytest.param(
+            lambda t: t.replace("Notes:", "Notes: First Name,Last Name,Company are shown as given"),
+            id="notes with commas that look like a header",
+        ),
+    ],
+)
+def test_linkedin_notes_lines_edited_still_import(base, tmp_path, edit):
+    file = tmp_path / "Connections.csv"
+    file.write_text(edit(LINKEDIN.read_text(encoding="utf-8")), encoding="utf-8")
+    plan, problems = plan_linkedin(base, file, "rep1")
+    result = apply_plan(base, plan, problems, progress=False)
+    assert result.counts["Person"] == 2 and result.counts["KNOWS"] == 2
+
+
+def test_gbk_and_gb18030_files_are_not_taken_for_two_encodings(base, tmp_path):
+    """Every seed data set saved as GBK reads as one encoding (the two-encodings check)."""
+    from graphcrm.demo import seed_path
+    from graphcrm.tabular import encoding_of
+
+    for name in ("apex", "hidden-decider", "jinchang", "kissinger", "xuri"):
+        for file in seed_path(name).glob("*.csv"):
+            data = file.read_text(encoding="utf-8").encode("gb18030")
+            assert encoding_of(data, file.name) == ("utf-8-sig" if data.isascii() else "gb18030")
