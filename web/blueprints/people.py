@@ -1,13 +1,16 @@
-"""Person: profile, trust information, committees, and the ego network (1-2 hops)."""
+"""Person: profile, trust information, committees, and the ego network (1-2 hops); everything
+held on them as a download, and forgetting them (a confirm page, then a POST with the CSRF token)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from graphcrm.directory import person_profile
+from graphcrm.export import person_json
 from graphcrm.network import ego_network
+from graphcrm.privacy import forget
 from web.db import get_store
 from web.graphs import vis_data
 from web.views import api, arg_int
@@ -38,3 +41,43 @@ def show(person_id: str) -> Any:
 @bp.route("/api/people/<path:person_id>")
 def show_api(person_id: str) -> Any:
     return api(**_answers(person_id))
+
+
+@bp.route("/people/<path:person_id>/record.json")
+def record(person_id: str) -> Any:
+    """Everything held on the person, as the JSON file `graphcrm export --person` writes."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in person_id)
+    return Response(
+        person_json(get_store(), person_id),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="person-{safe}.json"'},
+    )
+
+
+@bp.route("/people/<path:person_id>/forget", methods=["GET"])
+def forget_confirm(person_id: str) -> Any:
+    """The confirm step: what forgetting would remove (a dry run)."""
+    return render_template("people/forget.html", report=forget(get_store(), person_id, dry_run=True))
+
+
+@bp.route("/people/<path:person_id>/forget", methods=["POST"])
+def forget_person(person_id: str) -> Any:
+    """Forget the person (after the confirm page), and report what was removed."""
+    _confirmed()
+    return render_template("people/forget.html", report=forget(get_store(), person_id))
+
+
+@bp.route("/api/people/<path:person_id>/forget", methods=["GET"])
+def forget_confirm_api(person_id: str) -> Any:
+    return api(forget=forget(get_store(), person_id, dry_run=True))
+
+
+@bp.route("/api/people/<path:person_id>/forget", methods=["POST"])
+def forget_person_api(person_id: str) -> Any:
+    _confirmed()
+    return api(forget=forget(get_store(), person_id))
+
+
+def _confirmed() -> None:
+    if request.form.get("confirm") != "yes" and request.args.get("confirm") != "yes":
+        raise ValueError("forgetting a person cannot be undone: confirm with confirm=yes")
