@@ -6,7 +6,7 @@ STAMP     := $(VENV)/.installed
 LINT_DIR  := tools/cypher-lint
 SCALE     ?= S
 
-.PHONY: run test lint venv lint-tools browser clean-venv bench
+.PHONY: run test lint venv lint-tools browser clean-venv bench soak
 
 run: $(STAMP)
 	$(VENV)/bin/graphcrm demo
@@ -23,6 +23,12 @@ lint: $(STAMP)
 # minutes), `make bench SCALE=M` the 100k-people one. Results go to bench/results/.
 bench: $(STAMP)
 	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+
+# The served viewer under 8 concurrent clients for 60 s of pages, API calls and small imports
+# (docs/performance.md, "Concurrent users"): `make soak SOAK_ARGS="--seconds 300 --scale S"`.
+# Results go to bench/results/soak.md (and .json); fails on any error.
+soak: $(STAMP)
+	$(PY) -m bench.soak $(SOAK_ARGS)
 
 venv: $(STAMP)
 

@@ -28,6 +28,7 @@ from graphcrm.store import Store
 
 DEFAULT_STRENGTH = 0.5  # a tie with no recorded strength
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
+STABLE_READS = 3  # reads tried for one during which no write landed
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
@@ -80,12 +81,26 @@ _lock = threading.Lock()
 
 
 def network(store: Store) -> Network:
-    """The store's introduction network at its current version (read again after any write)."""
-    version = store.version()
+    """The store's introduction network at its current version (read again after any write).
+
+    People and ties are read by separate queries, and a viewer serves them while it imports
+    or forgets someone. A read during which the version moved is read again (a few times), so
+    an answer never mixes two versions: after a delete the engine may give a forgotten
+    person's internal id to a new one, and ties would be pinned on the wrong person. Should
+    writes keep landing, the last read (its people, and the ties among them: `read_network`)
+    is used, kept under the version read before it, so that the next call reads it again."""
     with _lock:
+        version = store.version()
         cached = _cache.get(store)
-        if cached is None or cached.version != version:
-            cached = _cache[store] = read_network(store, version)
+        if cached is not None and cached.version == version:
+            return cached
+        for _ in range(STABLE_READS):
+            cached = read_network(store, version)
+            after = store.version()
+            if after == version:
+                break
+            version = after
+        _cache[store] = cached
         return cached
 
 
@@ -107,10 +122,14 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
         if not rows:
             continue
         columns = list(zip(*rows, strict=True))
-        sources.append(lookup(columns[0]))
-        targets.append(lookup(columns[1]))
-        strengths.append(pd.to_numeric(pd.Series(columns[2], dtype=object), errors="coerce").to_numpy(float))
-        contacts.append(_days(columns[3]))
+        chunk_sources, chunk_targets = lookup(columns[0]), lookup(columns[1])
+        # a person written after the people were read (an import landed meanwhile): left out
+        known = (chunk_sources >= 0) & (chunk_targets >= 0)
+        sources.append(chunk_sources[known])
+        targets.append(chunk_targets[known])
+        strength = pd.to_numeric(pd.Series(columns[2], dtype=object), errors="coerce").to_numpy(float)
+        strengths.append(strength[known])
+        contacts.append(_days(columns[3])[known])
     source, target, strength, contact = (
         np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
         for parts, dtype in ((sources, np.int64), (targets, np.int64), (strengths, float), (contacts, float))
@@ -131,13 +150,17 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
 
 
 def _key_lookup(keys: list[Any]) -> Any:
-    """A function from engine keys to positions: an array lookup for integer keys."""
+    """A function from engine keys to positions (-1 for a key not among `keys`): an array
+    lookup for integer keys."""
     if keys and all(isinstance(k, int) for k in keys):
-        table = np.full(max(keys) + 1, -1, dtype=np.int64)
+        table = np.full(max(keys) + 2, -1, dtype=np.int64)  # the last entry: any key beyond
         table[np.asarray(keys, dtype=np.int64)] = np.arange(len(keys))
-        return lambda column: table[np.asarray(column, dtype=np.int64)]
+        beyond = len(table) - 1
+        return lambda column: table[np.clip(np.asarray(column, dtype=np.int64), -1, beyond)]
     positions = {k: i for i, k in enumerate(keys)}
-    return lambda column: np.fromiter((positions[k] for k in column), dtype=np.int64, count=len(column))
+    return lambda column: np.fromiter(
+        (positions.get(k, -1) for k in column), dtype=np.int64, count=len(column)
+    )
 
 
 def _days(column: tuple[Any, ...]) -> np.ndarray:

@@ -247,3 +247,32 @@ def test_data_persists_across_close_and_reopen(db_path):
         store.write([(WRITE, {"n": 1000, "prefix": "q"})])
     with open_store(db_path) as store:
         assert count(store, "q") == 1000
+
+
+OPEN_AND_WRITE = """
+import sys
+from graphcrm.store import open_store
+with open_store(sys.argv[1]) as store:
+    store.write([("MERGE (:Node:Person {id: $id})", {"id": sys.argv[2]})])
+"""
+
+
+def test_processes_opening_a_new_database_at_the_same_moment_all_get_in(tmp_path):
+    """One starts the server, the others attach to it once it accepts connections (not as soon
+    as `server.json` names it: they were refused while it was starting). No timing assumed:
+    whichever order the processes run in, all of them must get in."""
+    for attempt in range(3):
+        db = tmp_path / f"db{attempt}"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AND_WRITE, str(db), f"p{i}"],
+                cwd=Path(__file__).parent.parent,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for i in range(4)
+        ]
+        errors = [proc.communicate(timeout=120)[1] for proc in procs]
+        assert [proc.returncode for proc in procs] == [0, 0, 0, 0], errors
+        with open_store(db) as store:
+            assert count(store, "p") == 4

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Self
@@ -27,6 +28,17 @@ BASE_LABEL = "Node"
 
 class StoreError(Exception):
     """A database that cannot be reached or used; the message says what to check."""
+
+
+class BadParameter(StoreError, ValueError):
+    """A query parameter the engine cannot take exactly (text with a NUL character, a whole
+    number beyond 64 bits, NaN or infinity, a name that is not a plain name): refused before
+    anything is sent, so that no value is silently changed or misread. A user's value: the CLI
+    shows the message (exit 2), the viewer answers 400."""
+
+
+class QueryWrites(StoreError):
+    """A query run with `read_only` tried to write; nothing was changed."""
 
 
 def redact_url(url: str) -> str:
@@ -72,9 +84,24 @@ class Store(ABC):
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run one query and return its rows as plain dicts."""
 
+    @abstractmethod
+    def read_only(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a query that must not write (a user's own Cypher) and return its rows; the engine
+        itself refuses a query that would write (`QueryWrites`), and nothing is changed."""
+
     def write(self, statements: Sequence[Statement]) -> None:
-        """Run the statements in order as one transaction (one batch); the version goes up."""
-        self._transaction([*statements, (queries.load("store/touch", self.engine), {})])
+        """Run the statements in order as one transaction (one batch); the version goes up.
+
+        The transaction also records a random batch token on the version node, so that a
+        backend retrying a batch whose reply was lost (the server died after making it durable,
+        before answering) can tell it was applied and not apply it twice (`batch_applied`)."""
+        batch = secrets.token_hex(12)
+        self._transaction([*statements, (queries.load("store/touch", self.engine), {"batch": batch})], batch)
+
+    def batch_applied(self, batch: str) -> bool:
+        """Whether the last batch written to the graph was the one with token `batch`."""
+        rows = self.run("store/version")
+        return bool(rows) and rows[0].get("batch") == batch
 
     def version(self) -> tuple[Any, Any]:
         """(created, version) of the graph: it changes with every write through `write`."""
@@ -86,9 +113,15 @@ class Store(ABC):
         values possibly as text (the caller converts). Faster than `run` on large results."""
         return [list(row.values()) for row in self.run(query_name, params)]
 
+    def compact(self) -> str:
+        """Rewrite the database's files so that deleted data is gone from disk (after
+        `graphcrm forget`), where the backend can; return a one-line note saying what was done
+        or why it cannot be."""
+        return f"{self.engine} at {self.url}: graphcrm cannot rewrite this database's files"
+
     @abstractmethod
-    def _transaction(self, statements: Sequence[Statement]) -> None:
-        """Run the statements in order as one transaction."""
+    def _transaction(self, statements: Sequence[Statement], batch: str) -> None:
+        """Run the statements in order as one transaction; `batch` is its token (see `write`)."""
 
     @abstractmethod
     def close(self) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import numbers
+import re
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -12,13 +14,14 @@ from typing import Any, TypeVar
 import falkordb
 import redis
 from falkordb.edge import Edge
-from falkordb.helpers import stringify_param_value
 from falkordb.node import Node
 from falkordb.path import Path as FPath
 
 from graphcrm import queries
 from graphcrm.store.base import (
     BASE_LABEL,
+    BadParameter,
+    QueryWrites,
     Row,
     Statement,
     Store,
@@ -32,6 +35,7 @@ from graphcrm.store.embedded import EmbeddedServer
 
 T = TypeVar("T")
 LOAD_TIMEOUT_S = 1800  # how long to wait for a server still loading a large database
+RECOVER_S = 30.0  # how long to keep bringing back an embedded server that went away
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _RESOLVE_IDS = "MATCH (n) WHERE id(n) IN $ids RETURN id(n) AS internal, n.id AS id"
 
@@ -53,6 +57,8 @@ class FalkorDBStore(Store):
     @classmethod
     def embedded(cls, folder: Path, graph: str = "graphcrm") -> FalkorDBStore:
         """The embedded database in `folder` (created when missing)."""
+        if "\x00" in str(folder):
+            raise StoreError(f"the database folder {str(folder)!r} holds a NUL character: name another")
         return cls(str(folder), graph, EmbeddedServer(folder))
 
     @classmethod
@@ -61,23 +67,41 @@ class FalkorDBStore(Store):
         return cls(url, graph)
 
     def _connect(self) -> None:
+        if self.server is not None:
+            self._connect_embedded()
+            return
+        parts = urllib.parse.urlsplit(self._raw_url)
         try:
-            if self.server is not None:
-                socket = self.server.start_or_attach()
-                self._db = falkordb.FalkorDB(unix_socket_path=socket)
-            else:
-                parts = urllib.parse.urlsplit(self._raw_url)
-                self._db = falkordb.FalkorDB(
-                    host=parts.hostname or "localhost",
-                    port=parts.port or 6379,
-                    username=urllib.parse.unquote(parts.username) if parts.username else None,
-                    password=urllib.parse.unquote(parts.password) if parts.password else None,
-                    ssl=parts.scheme in ("falkordbs", "rediss"),
-                )
+            self._db = falkordb.FalkorDB(
+                host=parts.hostname or "localhost",
+                port=parts.port or 6379,
+                username=urllib.parse.unquote(parts.username) if parts.username else None,
+                password=urllib.parse.unquote(parts.password) if parts.password else None,
+                ssl=parts.scheme in ("falkordbs", "rediss"),
+            )
             self._graph = self._db.select_graph(self.graph_name)
             self._wait_until_loaded()
         except redis.exceptions.RedisError as exc:
             raise self._unreachable(exc) from exc
+
+    def _connect_embedded(self) -> None:
+        """Start the folder's server or attach to the one running. The owner of the server we
+        attach to may stop it between our look and our connection (a short command that ends):
+        then we take over, as a client's next call would (see `_call`)."""
+        assert self.server is not None
+        deadline = time.monotonic() + RECOVER_S
+        while True:
+            try:
+                self._db = falkordb.FalkorDB(unix_socket_path=self.server.start_or_attach())
+                self._graph = self._db.select_graph(self.graph_name)
+                self._wait_until_loaded()
+                return
+            except redis.exceptions.ConnectionError as exc:
+                if time.monotonic() > deadline:
+                    raise self._unreachable(exc) from exc
+                time.sleep(0.05)
+            except redis.exceptions.RedisError as exc:
+                raise self._unreachable(exc) from exc
 
     def _wait_until_loaded(self) -> None:
         """Ping until the server has loaded its data: a large database takes a while to open."""
@@ -101,24 +125,52 @@ class FalkorDBStore(Store):
             "and port, and the password"
         )
 
-    def _call(self, fn: Callable[[], T]) -> T:
-        """Run `fn`; if the embedded server went away, bring it back once and retry."""
+    def _call(self, fn: Callable[[], T], applied: Callable[[], bool] | None = None) -> T | None:
+        """Run `fn`; if the embedded server went away, bring it back and retry, unless `applied`
+        says that a write `fn` made is in the database already (its reply was lost).
+
+        Bringing it back is retried for up to `RECOVER_S`, not once: a server killed under us
+        drops our connection before it can be reaped (so it still looks alive for a moment),
+        and another process may be restarting it at the same time."""
         try:
             return fn()
         except redis.exceptions.ConnectionError as exc:
             if self.server is None:
                 raise self._unreachable(exc) from exc
-            self.server.restart()
-            self._connect()
+            error: Exception = exc
+        deadline = time.monotonic() + RECOVER_S
+        while time.monotonic() < deadline:
             try:
+                self.server.restart()
+                self._connect()
+                if applied is not None and applied():
+                    return None
                 return fn()
-            except redis.exceptions.ConnectionError as again:
-                raise self._unreachable(again) from again
+            except (redis.exceptions.ConnectionError, StoreError) as again:
+                error = again
+                time.sleep(0.05)
+        if isinstance(error, StoreError):
+            raise error
+        raise self._unreachable(error) from error
 
     # -- reads ------------------------------------------------------------------------------
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        result = self._call(lambda: self._graph.query(query, dict(params or {})))
+        text = params_header(params) + query  # our own header: one literal writer for every path
+        return self._rows(self._call(lambda: self._graph.query(text)))
+
+    def read_only(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """GRAPH.RO_QUERY: FalkorDB refuses, before running anything, a query that would write."""
+        text = params_header(params) + query
+        try:
+            result = self._call(lambda: self._graph.ro_query(text))
+        except redis.exceptions.ResponseError as exc:
+            if "read-only" not in str(exc):
+                raise
+            raise QueryWrites("the query writes; nothing was changed") from exc
+        return self._rows(result)
+
+    def _rows(self, result: Any) -> list[Row]:
         columns = [name for _type, name in result.header]
         internal: set[int] = set()
         convert = self._convert
@@ -171,8 +223,9 @@ class FalkorDBStore(Store):
 
     # -- writes -----------------------------------------------------------------------------
 
-    def _transaction(self, statements: Sequence[Statement]) -> None:
-        """One batch: a single query is atomic in FalkorDB; several run in MULTI/EXEC."""
+    def _transaction(self, statements: Sequence[Statement], batch: str) -> None:
+        """One batch: a single query is atomic in FalkorDB; several run in MULTI/EXEC. Retried
+        after the embedded server came back only if it was not applied before it went away."""
 
         def run() -> None:
             pipe = self._db.connection.pipeline(transaction=len(statements) > 1)
@@ -184,7 +237,7 @@ class FalkorDBStore(Store):
                 if isinstance(reply, Exception):
                     raise reply
 
-        self._call(run)
+        self._call(run, applied=lambda: self.batch_applied(batch))
 
     def ensure_schema(self) -> None:
         existing = {
@@ -196,13 +249,13 @@ class FalkorDBStore(Store):
         for statement in queries.statements(text):
             label, prop = _index_target(statement)
             if (label, prop) not in existing:
-                self._call(lambda s=statement: self._graph.query(s))
+                self._create_unless_there(lambda s=statement: self._graph.query(s))
         constraints = {
             (row["label"], tuple(row["properties"]))
             for row in self.read("CALL db.constraints() YIELD label, properties")
         }
         if (BASE_LABEL, ("id",)) not in constraints:
-            self._call(
+            self._create_unless_there(
                 lambda: self._db.connection.execute_command(
                     "GRAPH.CONSTRAINT",
                     "CREATE",
@@ -216,6 +269,84 @@ class FalkorDBStore(Store):
                 )
             )
 
+    def _create_unless_there(self, create: Callable[[], Any]) -> None:
+        """Create an index or constraint; another process opening the same new database at the
+        same moment may have created it between our look and our create: that is fine."""
+        try:
+            self._call(create)
+        except redis.exceptions.ResponseError as exc:
+            if "already" not in str(exc):
+                raise
+
+    def compact(self) -> str:
+        """Rewrite the append-only file (BGREWRITEAOF) and wait until it is done: the new file
+        holds the graph as it is now, and the old ones, which hold every past write (a deleted
+        person's name too), are removed. A server without AOF gets a new snapshot (BGSAVE).
+        The embedded database also waits until the old files are gone from its folder."""
+        deadline = time.monotonic() + LOAD_TIMEOUT_S
+        info = self._persistence()
+        if not info.get("aof_enabled"):
+            if not self._call(lambda: self._db.connection.config_get("save")).get("save"):
+                return f"FalkorDB at {self.url} keeps no files (no AOF, no snapshots): nothing to rewrite"
+            saves = info.get("rdb_saves")  # a counter (Redis 7+): seconds-old timestamps can tie
+            self._start_rewrite(lambda: self._db.connection.bgsave(), "rdb_bgsave_in_progress", deadline)
+            self._wait(
+                lambda i: (
+                    not i.get("rdb_bgsave_in_progress") and (saves is None or i.get("rdb_saves") != saves)
+                ),
+                deadline,
+            )
+            if self._persistence().get("rdb_last_bgsave_status") != "ok":
+                raise StoreError(f"FalkorDB at {self.url} could not write its snapshot; see its log")
+            return f"FalkorDB at {self.url}: snapshot rewritten (copies elsewhere, such as backups, are not)"
+        rewrites = info.get("aof_rewrites")
+        self._start_rewrite(lambda: self._db.connection.bgrewriteaof(), "aof_rewrite_in_progress", deadline)
+        self._wait(
+            lambda i: (
+                not i.get("aof_rewrite_in_progress")
+                and not i.get("aof_rewrite_scheduled")
+                and (rewrites is None or i.get("aof_rewrites") != rewrites)
+            ),
+            deadline,
+        )
+        if self._persistence().get("aof_last_bgrewrite_status") != "ok":
+            raise StoreError(f"the database {self.url} could not rewrite its append-only file; see its log")
+        if self.server is None:
+            return (
+                f"FalkorDB at {self.url}: append-only file rewritten (copies elsewhere, such as "
+                "backups, are not)"
+            )
+        while stale := self.server.stale_files():
+            if time.monotonic() > deadline:
+                raise StoreError(f"old database files were not removed: {', '.join(map(str, stale))}")
+            time.sleep(0.02)
+        return f"database files rewritten: {self.server.folder} holds the graph as it is now, old files gone"
+
+    def _persistence(self) -> dict[str, Any]:
+        return self._call(lambda: self._db.connection.info("persistence"))
+
+    def _start_rewrite(self, command: Callable[[], Any], in_progress: str, deadline: float) -> None:
+        """Start a background rewrite; if one is already running (it may have begun before our
+        last write), wait for it to end, then start ours."""
+        while True:
+            if not self._persistence().get(in_progress):
+                try:
+                    self._call(command)
+                    return
+                except redis.exceptions.ResponseError as exc:
+                    if "in progress" not in str(exc):
+                        raise StoreError(f"the database {self.url} could not start a rewrite: {exc}") from exc
+            if time.monotonic() > deadline:
+                raise StoreError(f"the database {self.url} is still busy writing its files")
+            time.sleep(0.02)
+
+    def _wait(self, done: Callable[[dict[str, Any]], bool], deadline: float) -> None:
+        """Poll INFO persistence until `done` holds."""
+        while not done(self._persistence()):
+            if time.monotonic() > deadline:
+                raise StoreError(f"the database {self.url} did not finish rewriting its files")
+            time.sleep(0.02)
+
     def close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(redis.exceptions.RedisError):
@@ -227,28 +358,91 @@ class FalkorDBStore(Store):
 
 def params_header(params: Mapping[str, Any] | None) -> str:
     """`CYPHER k=v ...` for a query's parameters, as FalkorDB takes them: its client's rules
-    (strings double-quoted, `\\` and `"` escaped; map keys in backticks), written for speed
-    (an import's batch of 5,000 rows is stringified ~3x faster than by the client)."""
+    (strings double-quoted, `\\` and `"` escaped; names and map keys in backticks), written for speed
+    (an import's batch of 5,000 rows is stringified ~3x faster than by the client).
+
+    This text is where user values meet Cypher, so it refuses (`BadParameter`, naming the
+    parameter) what it cannot write exactly instead of changing it: parameter names other than
+    plain names, text holding a NUL character (the engine would not parse it), whole numbers
+    beyond 64 bits (the engine would silently clamp them), NaN and infinities, map keys with a
+    backtick, and values other than text, numbers, booleans, null, lists and maps."""
     if not params:
         return ""
-    return "CYPHER " + " ".join(f"{key}={_literal(value)}" for key, value in params.items()) + " "
+    parts = []
+    for key, value in params.items():
+        if type(key) is not str or not _PARAM_NAME.fullmatch(key):
+            raise BadParameter(
+                f"parameter name {key!r}: expected a plain name (ASCII letters, digits and _, "
+                "not starting with a digit)"
+            )
+        try:
+            parts.append(f"`{key}`={_literal(value)}")  # backticks: a name such as CYPHER is fine too
+        except BadParameter as exc:
+            raise BadParameter(f"parameter ${key}: {exc}") from None
+    return "CYPHER " + " ".join(parts) + " "
+
+
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INT_LIMIT = 2**63
 
 
 def _literal(value: Any) -> str:
     kind = type(value)
     if kind is str:
+        if "\x00" in value:
+            raise BadParameter("text with a NUL character (\\0): FalkorDB cannot take it")
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if value is None:
         return "null"
     if kind is bool:
         return "true" if value else "false"
-    if kind is int or kind is float:
-        return repr(value)
+    if kind is int:
+        if -_INT_LIMIT <= value < _INT_LIMIT:
+            return repr(value)
+        raise BadParameter(
+            f"a whole number of {value.bit_length()} bits: FalkorDB holds whole numbers from -2^63 to 2^63-1"
+        )
+    if kind is float:
+        if value - value == 0.0:  # finite: NaN and infinities give NaN (math.isfinite, without a call)
+            return repr(value)
+        raise BadParameter(f"{value} is not a finite number")
     if kind is list or kind is tuple:
         return "[" + ",".join(map(_literal, value)) + "]"
-    if kind is dict and all(type(k) is str and k and "`" not in k for k in value):
+    if kind is dict:
+        try:
+            keys = "".join(value)  # every key at once: this runs for each row of an import
+        except TypeError:
+            keys = "`"  # a key that is not text
+        if "`" in keys or "\x00" in keys or "" in value:
+            _bad_keys(value)
         return "{" + ",".join(f"`{k}`:{_literal(v)}" for k, v in value.items()) + "}"
-    return stringify_param_value(value)
+    return _literal(_plain_kind(value))
+
+
+def _bad_keys(value: dict[Any, Any]) -> None:
+    for key in value:
+        if type(key) is not str or not key or "`" in key or "\x00" in key:
+            raise BadParameter(
+                f"map key {key!r}: expected non-empty text without a backtick or NUL character"
+            )
+
+
+def _plain_kind(value: Any) -> Any:
+    """A subclass or look-alike (numpy scalar, IntEnum, Mapping) as the plain value it stands for."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, list | tuple):
+        return list(value)
+    raise BadParameter(
+        f"cannot send a {type(value).__name__} value (expected text, a number, true/false, null, "
+        "a list or a map)"
+    )
 
 
 class _Internal(int):

@@ -13,6 +13,7 @@ import neo4j.time
 
 from graphcrm import queries
 from graphcrm.store.base import (
+    QueryWrites,
     Row,
     Statement,
     Store,
@@ -48,8 +49,32 @@ class Neo4jStore(Store):
             result = session.run(query, dict(params or {}))
             return [{key: _convert(value) for key, value in record.items()} for record in result]
 
-    def _transaction(self, statements: Sequence[Statement]) -> None:
+    def read_only(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """A transaction in READ access mode: the server refuses a query that would write."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            result = tx.run(query, dict(params or {}))
+            return [{key: _convert(value) for key, value in record.items()} for record in result]
+
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                return session.execute_read(work)
+        except neo4j.exceptions.ClientError as exc:
+            if "AccessMode" not in (exc.code or ""):  # Neo.ClientError.Statement.AccessMode
+                raise
+            raise QueryWrites("the query writes; nothing was changed") from exc
+
+    def _transaction(self, statements: Sequence[Statement], batch: str) -> None:
+        """One transaction function; the driver retries it after a lost connection, so it first
+        checks that this batch is not already the last one written (its commit was lost)."""
+        version = queries.load("store/version", self.engine)
+
         def work(tx: neo4j.ManagedTransaction) -> None:
+            last = tx.run(version).single()
+            if last is not None and last["batch"] == batch:
+                return
             for query, params in statements:
                 tx.run(query, dict(params)).consume()
 
@@ -60,6 +85,15 @@ class Neo4jStore(Store):
         for statement in queries.statements(queries.load("schema", self.engine)):
             with self._driver.session(database=self.database) as session:
                 session.run(statement).consume()
+
+    def compact(self) -> str:
+        """Nothing a client can do: Neo4j keeps deleted data in its transaction logs until they
+        are rotated and pruned, and in its store files until the space is reused."""
+        return (
+            f"Neo4j at {self.url}: deleted data stays in its transaction logs until they are rotated "
+            "and pruned (db.tx_log.rotation.retention_policy) and in its store files until the space "
+            "is reused; graphcrm cannot rewrite them: ask the database's administrator (and check backups)"
+        )
 
     def close(self) -> None:
         self._driver.close()
