@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,14 +21,18 @@ from graphcrm import demo, priority, queries, referrals, textable
 from graphcrm.chains import brokers, chains
 from graphcrm.committee import committee
 from graphcrm.errors import NotFound
-from graphcrm.export import export_to
+from graphcrm.export import checksum, export_to, person_json
 from graphcrm.importer import ImportResult, InvalidInput, apply_plan, import_path
 from graphcrm.influencers import influencers
 from graphcrm.linkedin import plan_linkedin
 from graphcrm.paths import WarmPath, warm_paths
+from graphcrm.privacy import forget, forget_text
 from graphcrm.schema import STAGES
 from graphcrm.settings import Settings
+from graphcrm.spreadsheet import SpreadsheetExport, export_csv, export_xlsx
 from graphcrm.store import Store, StoreError, open_store
+from graphcrm.store.base import QueryWrites
+from graphcrm.tabular import unopenable
 
 EXIT_USER_ERROR = 2
 
@@ -72,6 +77,32 @@ def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class FilePath(click.Path):
+    """A path option: click's own, but a NUL character in it is a usage error rather than the
+    ValueError that click's check of the path lets through (a traceback)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if "\x00" in str(value):
+            self.fail("a NUL character in the path: expected a file or folder name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE_PATH = FilePath(path_type=Path)
+
+
+class Days(click.FloatRange):
+    """A number of days above 0 and at most a century: click's range, NaN refused too."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        days = super().convert(value, param, ctx)
+        if math.isnan(days):
+            self.fail(f"{value!r} is not a number of days", param, ctx)
+        return days
+
+
+DAYS = Days(0, 36_500, min_open=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="graphcrm")
 def main() -> None:
@@ -86,7 +117,7 @@ def init(store: Store) -> None:
 
 
 @main.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=FILE_PATH)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @with_store
 def import_command(store: Store, path: Path, dry_run: bool) -> None:
@@ -95,7 +126,7 @@ def import_command(store: Store, path: Path, dry_run: bool) -> None:
 
 
 @main.command("import-linkedin")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=FILE_PATH)
 @click.option(
     "--rep", "rep_id", required=True, metavar="REP_ID", help="The id of our rep whose export it is."
 )
@@ -155,19 +186,45 @@ def _print_stats(store: Store) -> None:
     metavar="K=V",
     help="A query parameter; V is read as JSON when it parses (numbers, lists), else text.",
 )
+@click.option(
+    "--write",
+    "writes",
+    is_flag=True,
+    help="Let the query write: it runs as one write batch, so the graph version goes up and "
+    "every reader (the viewer, path data) sees the change. Its rows are not printed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @with_store
-def query(store: Store, name_or_file: str, params: tuple[str, ...], as_json: bool) -> None:
-    """Run a Cypher file (or a query of cypher/ by name, or a query text) and print the rows."""
+def query(store: Store, name_or_file: str, params: tuple[str, ...], writes: bool, as_json: bool) -> None:
+    """Run a Cypher file (or a query of cypher/ by name, or a query text) and print the rows.
+
+    Read-only unless --write: the database refuses a query that would write, and nothing changes.
+    Values reach the query only as parameters ($name), never pasted into its text."""
     text = _query_text(name_or_file, store.engine)
-    values = dict(_parse_param(p) for p in params)
+    values: dict[str, Any] = {}
+    for raw in params:
+        key, value = _parse_param(raw)
+        if key in values:
+            raise UserError(f"--param {key}: given twice")
+        values[key] = value
     try:
-        rows = store.read(text, values)
+        if writes:
+            store.write([(text, values)])
+        else:
+            rows = store.read_only(text, values)
+    except QueryWrites as exc:
+        raise UserError("the query writes, and nothing was changed: add --write to let it write") from exc
     except StoreError:
         raise
     except Exception as exc:  # the engine's own error for a bad query: show it as one line
         raise UserError(f"the query failed: {' '.join(str(exc).split())}") from exc
-    if as_json:
+    if writes:
+        version = store.version()[1]
+        if as_json:
+            click.echo(json.dumps({"written": True, "graph_version": version}))
+        else:
+            click.echo(f"written as one batch; the graph version is now {version}")
+    elif as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         click.echo(textable.render(rows))
@@ -176,40 +233,116 @@ def query(store: Store, name_or_file: str, params: tuple[str, ...], as_json: boo
 def _query_text(name_or_file: str, engine: str) -> str:
     path = Path(name_or_file)
     if path.suffix == ".cypher" and path.is_file():
-        return path.read_text(encoding="utf-8")
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read {name_or_file}: {exc} (expected a UTF-8 text file)") from exc
     try:
         return queries.load(name_or_file.removesuffix(".cypher"), engine)
-    except FileNotFoundError:
+    except (OSError, ValueError):  # not a name (too long for a file name, or holding a NUL)
         pass
-    if " " in name_or_file.strip():
+    if len(name_or_file.split()) > 1:
         return name_or_file
     raise UserError(
-        f"no query file or named query {name_or_file!r} (expected a .cypher file, a name "
+        f"no query file or named query {_clip(name_or_file)!r} (expected a .cypher file, a name "
         f"under {queries.cypher_dir()}, or a Cypher text)"
     )
 
 
 def _parse_param(text: str) -> tuple[str, Any]:
+    """`K=V`: K a plain name (it is written into the engine's parameter header), V JSON or text."""
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise UserError(f"--param {text!r}: expected K=V")
+        raise UserError(f"--param {_clip(text)!r}: expected K=V")
+    if not (key.isascii() and key.isidentifier()):
+        raise UserError(
+            f"--param {_clip(text)!r}: the name {_clip(key)!r} is not a plain name "
+            "(expected ASCII letters, digits and _, not starting with a digit)"
+        )
     try:
         return key, json.loads(value)
     except json.JSONDecodeError:
         return key, value
 
 
+def _clip(text: str, limit: int = 80) -> str:
+    """A user's text cut short for a one-line message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option(
+    "--out",
+    type=FILE_PATH,
+    default=None,
+    help="File to write (default: stdout); a folder for --format csv, a .xlsx file for --format xlsx.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "xlsx"]),
+    default=None,
+    help="jsonl (default): every node and relationship, the exact backup; csv: the six import "
+    "files in a folder; xlsx: one workbook with those sheets (both open safely in Excel).",
+)
+@click.option("--person", "person_id", metavar="ID", help="Everything held on this one person, as JSON.")
 @with_store
-def export(store: Store, out: Path | None) -> None:
-    """Write every node and relationship as JSON lines, which `import` accepts back."""
+def export(store: Store, out: Path | None, fmt: str | None, person_id: str | None) -> None:
+    """Write the graph (JSON lines, which `import` accepts back), the import files, or one person."""
+    if out is not None and (problem := unopenable(out)):
+        raise UserError(f"--out: {problem}")
+    if person_id is not None:
+        if fmt is not None:
+            raise UserError("--person writes the person's record as JSON: leave out --format")
+        text = person_json(store, person_id)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            _write_text(out, text)
+            click.echo(f"wrote everything held on {person_id} to {out}", err=True)
+        return
+    if fmt in ("csv", "xlsx"):
+        _export_spreadsheet(store, fmt, out)
+        return
     if out is None:
         export_to(store, sys.stdout)
         return
-    with out.open("w", encoding="utf-8") as handle:
-        count = export_to(store, handle)
+    try:
+        with out.open("w", encoding="utf-8") as handle:
+            count = export_to(store, handle)
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror}") from exc
     click.echo(f"wrote {count} lines to {out}", err=True)
+
+
+def _write_text(out: Path, text: str) -> None:
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror}") from exc
+
+
+def _export_spreadsheet(store: Store, fmt: str, out: Path | None) -> None:
+    """`export --format csv|xlsx`: the six import files, and what they could not hold."""
+    if fmt == "csv" and (out is None or (out.exists() and not out.is_dir())):
+        raise UserError("--format csv writes six CSV files into a folder: give it with --out FOLDER")
+    if fmt == "xlsx" and (out is None or out.suffix.lower() != ".xlsx" or out.is_dir()):
+        raise UserError("--format xlsx writes one workbook: give it with --out FILE.xlsx")
+    assert out is not None
+    try:
+        result: SpreadsheetExport = export_csv(store, out) if fmt == "csv" else export_xlsx(store, out)
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror}") from exc
+    rows = ", ".join(f"{name} {count}" for name, count in result.rows.items())
+    click.echo(f"wrote {out} ({fmt}): rows {rows}", err=True)
+    if result.left_out:
+        left = ", ".join(f"{what} ({count})" for what, count in result.left_out.items())
+        click.echo(
+            f"left out, having no import column: {left}; `graphcrm export` (JSON lines) keeps everything",
+            err=True,
+        )
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 # -- the questions ---------------------------------------------------------------------------------
@@ -244,10 +377,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print the an
 @main.command()
 @click.argument("target")
 @click.option("--from", "source", metavar="PERSON", help="Start from this person (default: any of our reps).")
-@click.option("--k", default=3, show_default=True, help="How many paths.")
+@click.option("--k", default=3, show_default=True, type=click.IntRange(1, 50), help="How many paths.")
 @click.option("--max-hops", default=5, show_default=True, type=click.IntRange(1, 6), help="Longest path.")
 @click.option("--strict", is_flag=True, help="Avoid people tied to a competitor instead of flagging them.")
-@click.option("--half-life", type=float, help="Days for a tie's warmth to halve (default 365).")
+@click.option(
+    "--half-life",
+    type=DAYS,
+    help="Days for a tie's warmth to halve (default 365).",
+)
 @json_option
 @with_store
 def path(
@@ -280,7 +417,7 @@ def path(
 @main.command()
 @click.argument("target")
 @click.option("--from", "source", metavar="PERSON", help="Start from this person (default: any of our reps).")
-@click.option("--k", default=3, show_default=True, help="How many chains.")
+@click.option("--k", default=3, show_default=True, type=click.IntRange(1, 50), help="How many chains.")
 @json_option
 @with_store
 def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) -> None:
@@ -304,7 +441,7 @@ def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) 
 @main.command("brokers")
 @click.option("--among", metavar="ID,ID,...", help="The parties to connect (person ids).")
 @click.option("--opportunity", metavar="ID", help="The parties: this opportunity's committee.")
-@click.option("--limit", default=10, show_default=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
 @json_option
 @with_store
 def brokers_command(
@@ -446,6 +583,40 @@ def priority_command(store: Store, as_json: bool) -> None:
     _emit(priority.priority(store, settings=_settings()), as_json, priority.as_text)
 
 
+@main.command("checksum")
+@json_option
+@with_store
+def checksum_command(store: Store, as_json: bool) -> None:
+    """Counts by label and type, and the sha256 of the export: equal graphs, equal checksums
+    (to check that a backup was restored exactly, on any backend)."""
+
+    def text(r: Any) -> str:
+        labels = ", ".join(f"{k} {v}" for k, v in r.labels.items()) or "none"
+        types = ", ".join(f"{k} {v}" for k, v in r.types.items()) or "none"
+        return "\n".join(
+            [
+                f"database: {store.url} ({store.engine})",
+                f"nodes: {labels}",
+                f"relationships: {types}",
+                f"export lines: {r.lines}",
+                f"sha256:{r.sha256}",
+            ]
+        )
+
+    _emit(checksum(store), as_json, text)
+
+
+@main.command("forget")
+@click.argument("person_id")
+@click.option("--dry-run", is_flag=True, help="Show what would be removed; change nothing.")
+@json_option
+@with_store
+def forget_command(store: Store, person_id: str, dry_run: bool, as_json: bool) -> None:
+    """Erase a person: the node, every tie, committee seat and referral attribution, and
+    (embedded database) the old writes holding their data, from disk."""
+    _emit(forget(store, person_id, dry_run=dry_run), as_json, forget_text)
+
+
 @main.command()
 @click.option(
     "--host",
@@ -453,7 +624,7 @@ def priority_command(store: Store, as_json: bool) -> None:
     show_default=True,
     help="Address to serve on; any but loopback requires GRAPHCRM_PASSWORD_HASH (a login).",
 )
-@click.option("--port", default=8050, show_default=True)
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--db", "db_url", metavar="URL", default=None, help="Database (as for every command).")
 @click.option("--threads", default=8, show_default=True, help="Requests served at once.")
 def serve(host: str, port: int, db_url: str | None, threads: int) -> None:
@@ -467,7 +638,10 @@ def serve(host: str, port: int, db_url: str | None, threads: int) -> None:
     except (RuntimeError, StoreError) as exc:
         raise UserError(str(exc)) from exc
     click.echo(f"graphcrm viewer on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="graphcrm")
+    # waitress reads a whole request before Flask sees it, by default up to 1 GB: let Flask
+    # answer an upload over its limit with a page (413), and waitress cut off anything far over
+    limit = 4 * app.config["MAX_CONTENT_LENGTH"]
+    waitress.serve(app, host=host, port=port, threads=threads, ident="graphcrm", max_request_body_size=limit)
 
 
 @main.command("hash-password")

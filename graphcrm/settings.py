@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import os
 
 
@@ -31,7 +32,7 @@ class Settings:
         """Defaults, then environment variables, then `overrides` (None values ignored)."""
         values: dict[str, object] = {}
         env = {
-            "half_life_days": ("GRAPHCRM_HALF_LIFE_DAYS", float),
+            "half_life_days": ("GRAPHCRM_HALF_LIFE_DAYS", _days),
             "today": ("GRAPHCRM_TODAY", dt.date.fromisoformat),
             "tier_revenue": ("GRAPHCRM_TIER_REVENUE", _amount),
             "tier_potential": ("GRAPHCRM_TIER_POTENTIAL", _amount),
@@ -44,7 +45,20 @@ class Settings:
                 except ValueError as exc:
                     raise ValueError(f"{variable}={os.environ[variable]!r}: {exc}") from exc
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "half_life_days" in overrides and overrides["half_life_days"] is not None:
+            try:
+                _days(str(overrides["half_life_days"]))
+            except ValueError as exc:
+                raise ValueError(f"half-life {overrides['half_life_days']}: {exc}") from None
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _days(text: str) -> float:
+    """A number of days: above 0 and finite (a half-life of 0 days would divide by zero)."""
+    value = float(text)
+    if not 0 < value < math.inf:
+        raise ValueError("expected a number of days above 0, e.g. 365")
+    return value
 
 
 def _amount(text: str) -> float:

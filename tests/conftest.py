@@ -6,9 +6,12 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from graphcrm.cli import main
 from graphcrm.demo import seed_path
 from graphcrm.export import export_lines
 from graphcrm.importer import import_path
@@ -29,6 +32,32 @@ def store(db_path: Path) -> Iterator[Store]:
     """An empty embedded database, stopped after the test."""
     with open_store(db_path) as opened:
         yield opened
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Callable[..., Any]:
+    """Run a `graphcrm` command on this test's database (a traceback fails the test)."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(main, [*args, "--db", str(db_path)], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def neo4j_store() -> Iterator[Store]:
+    """The live Neo4j of NEO4J_URI (tests using it skip without it): it must be an empty scratch
+    database, and is emptied again afterwards."""
+    store = open_store(os.environ["NEO4J_URI"])
+    if store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]:
+        store.close()
+        pytest.fail("NEO4J_URI points at a database with data in it: use an empty scratch database")
+    try:
+        yield store
+    finally:
+        store.write([("MATCH (n) DETACH DELETE n", {})])
+        store.close()
 
 
 @pytest.fixture

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conftest import ON_CI
+from tests.viewer import served_viewer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -52,12 +50,6 @@ PAGES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("viewer")
@@ -78,28 +70,8 @@ def server(tmp_path_factory):
     subprocess.run(
         [*graphcrm, "import", str(hostile), "--db", str(db)], check=True, capture_output=True, env=env
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*graphcrm, "serve", "--db", str(db), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise AssertionError(
-            f"the viewer did not start: {proc.stderr.read().decode() if proc.stderr else ''}"
-        )
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served_viewer(db, {"GRAPHCRM_TODAY": "2026-11-23"}) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

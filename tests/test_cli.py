@@ -6,7 +6,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from graphcrm.cli import main
@@ -16,16 +15,6 @@ from tests.conftest import SEEDS
 from tests.test_import import MINI
 
 LINKEDIN = Path(__file__).parent / "data" / "linkedin" / "Connections.csv"
-
-
-@pytest.fixture
-def cli(db_path):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(main, [*args, "--db", str(db_path)], catch_exceptions=False)
-
-    return invoke
 
 
 def test_demo_loads_every_seed_idempotently_and_says_how_to_query(cli, db_path):

@@ -14,23 +14,9 @@ import pytest
 from graphcrm.demo import seed_path
 from graphcrm.export import export_lines
 from graphcrm.importer import import_path
-from graphcrm.store import open_store
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set")
-
-
-@pytest.fixture
-def neo4j_store():
-    store = open_store(os.environ["NEO4J_URI"])
-    if store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]:
-        store.close()
-        pytest.fail("NEO4J_URI points at a database with data in it: use an empty scratch database")
-    try:
-        yield store
-    finally:
-        store.write([("MATCH (n:Node) DETACH DELETE n", {})])
-        store.close()
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -1,16 +1,17 @@
-"""The viewer through Flask's test client: every page and its API twin, errors, access, import."""
+"""The viewer through Flask's test client: every page and its API twin, errors, import."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from tests.conftest import SEEDS
 from tests.test_import import MINI
-from web import create_app, is_loopback
+from web import create_app
 
 PAGES = [
     ("/", "/api/accounts", "APEX公司 APEX Co."),
@@ -183,44 +184,21 @@ def test_hostile_text_is_escaped(client, app):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_loopback_detection():
-    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
-    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
+# Access (login, slowed passwords, logout, loopback) is tested in tests/test_access.py.
 
 
-def test_off_loopback_needs_a_password_hash(db_path):
-    with pytest.raises(RuntimeError, match="needs a login"):
-        create_app({"DB": str(db_path), "HOST": "0.0.0.0", "PASSWORD_HASH": None})
-
-
-@pytest.fixture
-def guarded(seeded, db_path, monkeypatch):
-    seeded("apex").close()
-    monkeypatch.setattr("web.auth.MAX_DELAY_S", 0.01)
-    app = create_app(
-        {"DB": str(db_path), "HOST": "0.0.0.0", "PASSWORD_HASH": generate_password_hash("s3cret")}
+def test_uploads_never_confirmed_are_removed_after_an_hour(client, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir(exist_ok=True)
+    stale, fresh = uploads / "stale-upload-000000000", uploads / "fresh-upload-000000000"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "people.csv").write_text("id,name\nx,Someone\n")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    files = [(io.BytesIO((MINI / "accounts.csv").read_bytes()), "accounts.csv")]
+    report = client.post(
+        "/import", data={"csrf_token": csrf(client), "files": files}, content_type="multipart/form-data"
     )
-    yield app.test_client()
-    app.extensions["graphcrm_store"].close()
-
-
-def test_login_is_enforced_on_every_route(guarded):
-    for url in ("/", "/accounts/apex.apex", "/vendor/vis-network.min.js", "/static/app.css", "/import"):
-        response = guarded.get(url)
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert guarded.get("/api/accounts").status_code == 401
-
-
-def test_login_wrong_password_slowed_then_right_then_logout(guarded):
-    page = guarded.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    wrong = guarded.post("/login", data={"csrf_token": token, "password": "guess"})
-    assert "Wrong password." in wrong.get_data(as_text=True)
-    right = guarded.post("/login", data={"csrf_token": token, "password": "s3cret"})
-    assert right.status_code == 302
-    cookie = right.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert guarded.get("/api/accounts").status_code == 200
-    token = guarded.get("/api/csrf-token").get_json()["csrf_token"]
-    guarded.post("/logout", data={"csrf_token": token})
-    assert guarded.get("/api/accounts").status_code == 401
+    assert report.status_code == 200
+    assert not stale.exists() and fresh.exists()

@@ -12,9 +12,11 @@ import os
 import secrets
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter
 
 from graphcrm.errors import NotFound
 
@@ -31,9 +33,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class RecordIdConverter(PathConverter):
+    """`<path:...>` for record ids, which may hold `/`: links write it as `%2F`, so that an id
+    such as `x/../../import` stays one segment and a browser does not resolve its `..` into
+    another page's address (the server decodes it back before routing)."""
+
+    def to_url(self, value: Any) -> str:
+        return quote(str(value), safe="!$&'()*+,:;=@")
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The viewer app. Config: DB (URL or folder), HOST, PASSWORD_HASH, SECRET_KEY, NODE_LIMIT."""
     app = Flask(__name__)
+    app.url_map.converters["path"] = RecordIdConverter
     app.config.from_mapping(
         DB=None,
         HOST="127.0.0.1",

@@ -4,10 +4,12 @@ names we make, so no upload can reach outside its folder."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +24,23 @@ from web.views import api
 bp = Blueprint("imports", __name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 ALLOWED = tuple(f"{name}.csv" for name in FILE_ORDER)
+UPLOAD_TTL_S = 3600.0  # an upload checked but not confirmed within an hour is removed
 
 
 def _base() -> Path:
     base = Path(current_app.config.get("UPLOAD_DIR") or Path(tempfile.gettempdir()) / "graphcrm-uploads")
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
     return base
+
+
+def _sweep(base: Path) -> None:
+    """Remove uploads checked but never confirmed, once `UPLOAD_TTL_S` old: they hold personal
+    data, and nothing else would ever remove them."""
+    cutoff = time.time() - UPLOAD_TTL_S
+    for folder in base.iterdir():
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _save(files: list[FileStorage]) -> tuple[str, Path]:
@@ -46,6 +59,7 @@ def _save(files: list[FileStorage]) -> tuple[str, Path]:
             "or one .xlsx workbook, or one .jsonl export"
         )
     token = secrets.token_urlsafe(24)
+    _sweep(_base())
     folder = _base() / token
     folder.mkdir(mode=0o700)
     for upload, name in zip(files, names, strict=True):

@@ -1,7 +1,11 @@
 // Draw every graph of the page from its JSON (a <script type="application/json">), with the
 // vis-network that the app serves itself. Tooltips are plain text (textContent), never HTML.
+// No page has inline script (the Content-Security-Policy forbids it): behaviour lives here.
 (function () {
   "use strict";
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
   function textTooltip(value) {
     var box = document.createElement("div");
     box.className = "tooltip-text";
