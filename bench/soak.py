@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -336,9 +336,10 @@ def prepare(db: Path, scale: str | None = None, data: Path = HERE / "data") -> d
 
 
 @contextlib.contextmanager
-def served(db: Path, log: Path, threads: int = 8) -> Iterator[str]:
-    """`graphcrm serve` over `db` on a free loopback port, its output to `log`; yields its base
-    URL and stops it (as Ctrl+C does, so that it closes the database) afterwards."""
+def served(db: Path, log: Path, threads: int = 8, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """`graphcrm serve` over `db` on a free loopback port, its output to `log`, with `env` added
+    to the environment; yields its base URL and stops it (as Ctrl+C does, so that it closes
+    the database) afterwards. The tests that need the real server use it too."""
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -357,6 +358,7 @@ def served(db: Path, log: Path, threads: int = 8) -> Iterator[str]:
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=HERE.parent,
+            env={**os.environ, **(env or {})},
         )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -32,7 +32,7 @@ from graphcrm.settings import Settings
 from graphcrm.spreadsheet import SpreadsheetExport, export_csv, export_xlsx
 from graphcrm.store import Store, StoreError, open_store
 from graphcrm.store.base import QueryWrites
-from graphcrm.tabular import unopenable
+from graphcrm.tabular import clip, unopenable
 
 EXIT_USER_ERROR = 2
 
@@ -244,7 +244,7 @@ def _query_text(name_or_file: str, engine: str) -> str:
     if len(name_or_file.split()) > 1:
         return name_or_file
     raise UserError(
-        f"no query file or named query {_clip(name_or_file)!r} (expected a .cypher file, a name "
+        f"no query file or named query {clip(name_or_file)!r} (expected a .cypher file, a name "
         f"under {queries.cypher_dir()}, or a Cypher text)"
     )
 
@@ -253,21 +253,16 @@ def _parse_param(text: str) -> tuple[str, Any]:
     """`K=V`: K a plain name (it is written into the engine's parameter header), V JSON or text."""
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise UserError(f"--param {_clip(text)!r}: expected K=V")
+        raise UserError(f"--param {clip(text)!r}: expected K=V")
     if not (key.isascii() and key.isidentifier()):
         raise UserError(
-            f"--param {_clip(text)!r}: the name {_clip(key)!r} is not a plain name "
+            f"--param {clip(text)!r}: the name {clip(key)!r} is not a plain name "
             "(expected ASCII letters, digits and _, not starting with a digit)"
         )
     try:
         return key, json.loads(value)
     except json.JSONDecodeError:
         return key, value
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    """A user's text cut short for a one-line message."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @main.command()

@@ -32,7 +32,7 @@ from graphcrm.schema import (
     stage_property,
 )
 from graphcrm.store import Store
-from graphcrm.tabular import Table, TableError, read_csv, read_xlsx, unopenable
+from graphcrm.tabular import Table, TableError, clip, read_csv, read_xlsx, unopenable
 
 
 @dataclass(frozen=True)
@@ -383,7 +383,7 @@ def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
             except F.Invalid as exc:
                 got = exc.got if exc.got is not None and exc.got != cell else cell
                 plan.problems.append(
-                    Problem(table.source, number, column.name, exc.problem, _clip(got), exc.expected)
+                    Problem(table.source, number, column.name, exc.problem, clip(got), exc.expected)
                 )
                 ok = False
         if ok:
@@ -405,7 +405,7 @@ def _check_header(spec: FileSpec, table: Table, plan: Plan) -> bool:
                 1,
                 name,
                 "required column is missing",
-                _clip(", ".join(table.columns), 200),
+                clip(", ".join(table.columns), 200),
                 f"columns {expected}",
             )
         )
@@ -413,7 +413,7 @@ def _check_header(spec: FileSpec, table: Table, plan: Plan) -> bool:
     for position, name in enumerate(table.columns, start=1):
         if name and name not in known:
             plan.problems.append(
-                Problem(table.source, 1, _clip(name), "unknown column", _clip(name), f"columns {expected}")
+                Problem(table.source, 1, clip(name), "unknown column", clip(name), f"columns {expected}")
             )
         elif name and table.columns.index(name) + 1 < position:
             plan.problems.append(
@@ -472,10 +472,6 @@ def _stem(source: str) -> str:
 
 def _name(path: Path) -> str:
     return path.name or path.resolve().name
-
-
-def _clip(cell: str, limit: int = 80) -> str:
-    return cell if len(cell) <= limit else cell[:limit] + "…"
 
 
 def plan_tables(tables: Iterable[Table]) -> Plan:

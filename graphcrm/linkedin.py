@@ -21,9 +21,9 @@ from pathlib import Path
 
 from graphcrm import fields as F
 from graphcrm.fields import Problem
-from graphcrm.plan import Plan, Where, find_labels
+from graphcrm.plan import Plan, Where, article, find_labels
 from graphcrm.store import Store
-from graphcrm.tabular import TableError, decode, read_csv_text, unopenable
+from graphcrm.tabular import TableError, clip, decode, read_csv_text, unopenable
 
 HEADER = ["first name", "last name", "url", "email address", "company", "position", "connected on"]
 LINKEDIN_STRENGTH = 0.3
@@ -151,7 +151,7 @@ def find_header(lines: list[str], source: str) -> tuple[int, str | None]:
                 name = "tabs" if separator == "\t" else repr(separator)
                 return 0, (
                     f"{source}:{number}: no LinkedIn header found: this line is separated by {name}, "
-                    f"not by commas (got {_clip(line)!r}, expected {expected}: save the file as CSV "
+                    f"not by commas (got {clip(line)!r}, expected {expected}: save the file as CSV "
                     "with commas)"
                 )
     # Where LinkedIn puts its header: after the blank line that ends the Notes, else line 1.
@@ -161,11 +161,11 @@ def find_header(lines: list[str], source: str) -> tuple[int, str | None]:
     if "linkedin.com/in/" in got.lower():
         return 0, (
             f"{source}:{at + 1}: no LinkedIn header found: this line is already a connection (got "
-            f"{_clip(got)!r}, expected the line {expected} above the connections; was it deleted with "
+            f"{clip(got)!r}, expected the line {expected} above the connections; was it deleted with "
             "the Notes lines?)"
         )
     return 0, (
-        f"{source}:{at + 1}: no LinkedIn header found (got {_clip(got)!r}, expected the line "
+        f"{source}:{at + 1}: no LinkedIn header found (got {clip(got)!r}, expected the line "
         f"{expected} after the Notes lines, in English as LinkedIn writes it)"
     )
 
@@ -185,9 +185,7 @@ def _check_rep(store: Store, rep_id: str) -> str | None:
             )
         )
     if "Person" not in held:
-        label = held[0] if held else "record"
-        article = "an" if label[0] in "AEIOU" else "a"
-        return str(Problem("--rep", 0, "", f"the id is {article} {label}", rep_id, "the id of a person"))
+        return str(Problem("--rep", 0, "", f"the id is {article(held)}", rep_id, "the id of a person"))
     return None
 
 
@@ -198,10 +196,6 @@ def _split(line: str, separator: str = ",") -> list[str]:
 def _header_score(cells: Iterable[str]) -> int:
     """How many of LinkedIn's column names the cells hold."""
     return len({c.strip().lower() for c in cells} & set(HEADER))
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _pasted(source: str, first: int, last: int | None) -> Problem:
@@ -225,7 +219,7 @@ def _cells(plan: Plan, raw: dict[str, str], where: Where) -> dict[str, str] | No
         try:
             row[column] = F.cell(raw[column]) if raw[column] else ""
         except F.Invalid as exc:
-            got = exc.got if exc.got is not None else _clip(raw[column])
+            got = exc.got if exc.got is not None else clip(raw[column])
             plan.problems.append(Problem(where.source, where.row, column, exc.problem, got, exc.expected))
     return row if len(row) == len(HEADER) else None
 

@@ -210,7 +210,7 @@ class Plan:
                         node.where.source,
                         node.where.row,
                         "id",
-                        f"id already used in the database by {_article(held)}",
+                        f"id already used in the database by {article(held)}",
                         node.id,
                         f"a new id, or the same kind of record ({node.label})",
                     )
@@ -239,7 +239,7 @@ class Plan:
                         where.source,
                         where.row,
                         where.column,
-                        f"the id is {_article(held)}",
+                        f"the id is {article(held)}",
                         node_id,
                         f"the id of {_kinds(labels)}",
                     )
@@ -337,8 +337,9 @@ def find_labels(store: Store, ids: set[str]) -> dict[str, list[str]]:
     return found
 
 
-def _article(labels: list[str]) -> str:
-    label = labels[0] if labels else "record"
+def article(labels: list[str]) -> str:
+    """The kind of record `labels` make, with its article ("an Account"); Node and Rep aside."""
+    label = next((label for label in labels if label not in ("Node", "Rep")), "record")
     return f"an {label}" if label[0] in "AEIOU" else f"a {label}"
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from graphcrm import queries
 from graphcrm.errors import NotFound
+from graphcrm.plan import article
 from graphcrm.schema import SYMMETRIC_TIES
 from graphcrm.store import Store, StoreError
 from graphcrm.store.base import BASE_LABEL
@@ -131,7 +132,7 @@ def person_record(store: Store, person_id: str) -> PersonRecord:
     labels = sorted(label for label in rows[0]["labels"] if label != BASE_LABEL)
     if PERSON not in labels:
         raise NotAPerson(
-            f"{person_id!r} is {_article(labels)}, not a person: only people can be exported or "
+            f"{person_id!r} is {article(labels)}, not a person: only people can be exported or "
             "forgotten (accounts and organisations are not personal data)"
         )
     properties = _sorted(rows[0]["properties"])
@@ -317,8 +318,3 @@ def _end(node_id: str, labels: list[str], name: str | None) -> End:
 
 def _sorted(properties: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(properties.items()))
-
-
-def _article(labels: list[str]) -> str:
-    kind = next((label for label in labels if label != "Rep"), "record")
-    return f"an {kind}" if kind[0] in "AEIOU" else f"a {kind}"

@@ -32,7 +32,7 @@ class Settings:
         """Defaults, then environment variables, then `overrides` (None values ignored)."""
         values: dict[str, object] = {}
         env = {
-            "half_life_days": ("GRAPHCRM_HALF_LIFE_DAYS", _days),
+            "half_life_days": ("GRAPHCRM_HALF_LIFE_DAYS", float),
             "today": ("GRAPHCRM_TODAY", dt.date.fromisoformat),
             "tier_revenue": ("GRAPHCRM_TIER_REVENUE", _amount),
             "tier_potential": ("GRAPHCRM_TIER_POTENTIAL", _amount),
@@ -45,20 +45,15 @@ class Settings:
                 except ValueError as exc:
                     raise ValueError(f"{variable}={os.environ[variable]!r}: {exc}") from exc
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "half_life_days" in overrides and overrides["half_life_days"] is not None:
-            try:
-                _days(str(overrides["half_life_days"]))
-            except ValueError as exc:
-                raise ValueError(f"half-life {overrides['half_life_days']}: {exc}") from None
         return cls(**values)  # type: ignore[arg-type]
 
-
-def _days(text: str) -> float:
-    """A number of days: above 0 and finite (a half-life of 0 days would divide by zero)."""
-    value = float(text)
-    if not 0 < value < math.inf:
-        raise ValueError("expected a number of days above 0, e.g. 365")
-    return value
+    def __post_init__(self) -> None:
+        """The rule for every way a setting is given (environment, overrides, code)."""
+        if not 0 < self.half_life_days < math.inf:  # 0 would divide by zero; NaN fails too
+            raise ValueError(
+                f"half-life of {self.half_life_days:g} days (--half-life or GRAPHCRM_HALF_LIFE_DAYS): "
+                "expected a number of days above 0, e.g. 365"
+            )
 
 
 def _amount(text: str) -> float:

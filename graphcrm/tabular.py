@@ -59,7 +59,7 @@ def unopenable(path: Path) -> str | None:
         shown = str(path).replace("\x00", "\\0")
         return f"{shown}: not a usable path (got a NUL character in it, expected a file or folder name)"
     except OSError as exc:
-        return f"{_clip(path.name or str(path))}: cannot open the path ({exc.strerror})"
+        return f"{clip(path.name or str(path))}: cannot open the path ({exc.strerror})"
     return None
 
 
@@ -199,7 +199,7 @@ def _refuse_other_separator(header: str, source: str, line: int) -> None:
         if separator in header:
             raise TableError(
                 f"{source}:{line}: the columns are separated by {name}, not by commas (got "
-                f"{_clip(header.strip(), 60)!r}, expected comma-separated values: {CSV_HELP})"
+                f"{clip(header.strip(), 60)!r}, expected comma-separated values: {CSV_HELP})"
             )
 
 
@@ -265,7 +265,7 @@ def _table(source: str, records: list[list[str]], first_number: int) -> Table:
         if extra:
             raise TableError(
                 f"{source}:{number}: the row has more cells than the header has columns "
-                f"(got extra {_clip(extra[0])!r}, expected {len(header)} columns; quote values that "
+                f"(got extra {clip(extra[0])!r}, expected {len(header)} columns; quote values that "
                 "hold commas)"
             )
         rows.append(dict(zip(header, record, strict=False)))
@@ -273,8 +273,9 @@ def _table(source: str, records: list[list[str]], first_number: int) -> Table:
     return Table(source, header, rows, numbers)
 
 
-def _clip(cell: str, limit: int = 80) -> str:
-    return cell if len(cell) <= limit else cell[:limit] + "…"
+def clip(text: str, limit: int = 80) -> str:
+    """A user's text cut short for a one-line message."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def read_xlsx(path: Path) -> dict[str, Table]:

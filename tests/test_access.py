@@ -14,14 +14,15 @@ import json
 import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 import web.auth
+from bench.soak import served as serve_viewer
 from graphcrm.store import open_store
 from tests.conftest import SEEDS, snapshot
-from tests.viewer import served_viewer
 from web import create_app, is_loopback
 
 PASSWORD = "s3cret"
@@ -480,8 +481,9 @@ def served(demo_folder, tmp_path_factory):
     """`graphcrm serve` (waitress) on a free loopback port over the module's database; uploads
     go under its own temporary folder (TMPDIR)."""
     tmpdir = tmp_path_factory.mktemp("served-tmp")
-    with served_viewer(demo_folder, {"TMPDIR": str(tmpdir), "GRAPHCRM_TODAY": "2026-11-23"}) as (_, port):
-        yield port, tmpdir
+    env = {"TMPDIR": str(tmpdir), "GRAPHCRM_TODAY": "2026-11-23"}
+    with serve_viewer(demo_folder, tmpdir / "serve.log", env=env) as base:
+        yield urlsplit(base).port, tmpdir
 
 
 def _session(port: int) -> tuple[str, str]:

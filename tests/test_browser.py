@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.soak import served
 from tests.conftest import ON_CI
-from tests.viewer import served_viewer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -70,7 +70,7 @@ def server(tmp_path_factory):
     subprocess.run(
         [*graphcrm, "import", str(hostile), "--db", str(db)], check=True, capture_output=True, env=env
     )
-    with served_viewer(db, {"GRAPHCRM_TODAY": "2026-11-23"}) as (base, _):
+    with served(db, root / "serve.log", env={"GRAPHCRM_TODAY": "2026-11-23"}) as base:
         yield base
 
 

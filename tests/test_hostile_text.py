@@ -29,9 +29,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from bench.soak import served
 from graphcrm.formulas import is_formula
 from tests.test_browser import browser, pytestmark  # noqa: F401
-from tests.viewer import served_viewer
 
 HERE = Path(__file__).parent
 PAYLOADS = [
@@ -144,7 +144,7 @@ def server(tmp_path_factory):
     subprocess.run([*graphcrm, "demo", "--db", str(db)], check=True, capture_output=True, env=env)
     done = subprocess.run([*graphcrm, "import", str(data), "--db", str(db)], capture_output=True, env=env)
     assert done.returncode == 0, done.stderr.decode()
-    with served_viewer(db, env) as (base, _):
+    with served(db, root / "serve.log", env=env) as base:
         yield base
 
 
