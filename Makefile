@@ -1,19 +1,25 @@
 # The two commands of the README: `make run` and `make test`. Each makes (or reuses) .venv
-# with a Python >= 3.12 and installs the project into it first.
+# with a Python >= 3.12 and installs the project into it first. `make test` also sets up the
+# Cypher linter, chromium, and Java with Maven for the local Neo4j its tests start and stop.
 VENV      := .venv
 PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 LINT_DIR  := tools/cypher-lint
 SCALE     ?= S
+DB        ?= embedded
+NEO4J_DIR := tools/neo4j
+NEO4J_DATA ?= neo4j-data
 
-.PHONY: run test lint venv lint-tools browser clean-venv bench soak
+.PHONY: run test lint venv lint-tools browser java neo4j neo4j-stop clean-venv bench soak
 
 run: $(STAMP)
 	$(VENV)/bin/graphcrm demo
 	$(VENV)/bin/graphcrm serve
 
-test: $(STAMP) lint-tools browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+# The suite starts its own Neo4j (tests/conftest.py, in a temporary folder, on a free port)
+# and stops it at the end; every store test runs on the embedded engine and on Neo4j.
+test: $(STAMP) lint-tools browser java
+	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check graphcrm tests web bench
@@ -22,7 +28,7 @@ lint: $(STAMP)
 # The performance benchmark (docs/performance.md): `make bench` runs scale S (a couple of
 # minutes), `make bench SCALE=M` the 100k-people one. Results go to bench/results/.
 bench: $(STAMP)
-	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+	$(PY) -m bench.run --scale $(SCALE) --db $(DB) $(BENCH_ARGS)
 
 # The served viewer under 8 concurrent clients for 60 s of pages, API calls and small imports
 # (docs/performance.md, "Concurrent users"): `make soak SOAK_ARGS="--seconds 300 --scale S"`.
@@ -41,7 +47,8 @@ $(STAMP): pyproject.toml
 	    echo "making $(VENV) with $$python"; \
 	    "$$python" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# setuptools warns about every editable install with a package-dir mapping: not ours to fix
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 # The Neo4j Cypher linter (npm), pinned in tools/cypher-lint/package-lock.json.
@@ -70,6 +77,27 @@ browser:
 	        echo "the browser tests need chromium: install it (e.g. apt-get install chromium)" >&2; \
 	    fi; \
 	fi
+
+# Java 17+ and Maven build and run the local Neo4j (tools/neo4j/): Debian's packages when
+# missing and we are root, else a line saying what to install.
+java:
+	@if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	        echo "installing Java 17 and Maven (Debian packages) for the local Neo4j"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null; \
+	    else \
+	        echo "the local Neo4j needs Java 17+ and Maven: install them (e.g. apt-get install openjdk-17-jdk-headless maven)" >&2; \
+	    fi; \
+	fi
+
+# A local Neo4j Community (tools/neo4j/: Neo4j 5.26 LTS with APOC and OpenGDS, from Maven
+# Central) in the background, data in ./neo4j-data, Bolt on 127.0.0.1 (port 7687, or
+# NEO4J_PORT=…; 0 takes a free one). Its last line is NEO4J_URI=bolt://127.0.0.1:PORT.
+neo4j: $(STAMP) java
+	@GRAPHCRM_NEO4J_PORT=$(or $(NEO4J_PORT),7687) $(PY) $(NEO4J_DIR)/local_neo4j.py start $(NEO4J_DATA)
+
+neo4j-stop:
+	@python3 $(NEO4J_DIR)/local_neo4j.py stop $(NEO4J_DATA)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -153,7 +153,7 @@ def _questions(
 
 def _pages(db: Path, targets: list[str], opportunities: list[str], runs: int) -> dict[str, Any]:
     """Server time of the committee and path pages (Flask's test client: no network)."""
-    from web import create_app
+    from graphcrm.web import create_app
 
     app = create_app({"DB": str(db), "TESTING": True})
     client = app.test_client()

@@ -626,7 +626,7 @@ def serve(host: str, port: int, db_url: str | None, threads: int) -> None:
     """Start the viewer (waitress), on 127.0.0.1 unless told otherwise."""
     import waitress
 
-    from web import create_app
+    from graphcrm.web import create_app
 
     try:
         app = create_app({"DB": db_url, "HOST": host})

@@ -50,7 +50,7 @@ def neo4j_store() -> Iterator[Store]:
     """The live Neo4j of NEO4J_URI (tests using it skip without it): it must be an empty scratch
     database, and is emptied again afterwards."""
     store = open_store(os.environ["NEO4J_URI"])
-    if store.read("MATCH (n) RETURN count(n) AS c")[0]["c"]:
+    if store.read("MATCH (n:Node) RETURN count(n) AS c")[0]["c"]:
         store.close()
         pytest.fail("NEO4J_URI points at a database with data in it: use an empty scratch database")
     try:

@@ -123,7 +123,7 @@ WEB_CASES = [
 
 @pytest.fixture
 def web(base, db_path, tmp_path):
-    from web import create_app
+    from graphcrm.web import create_app
 
     base.close()
     app = create_app({"DB": str(db_path), "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})

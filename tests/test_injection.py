@@ -452,7 +452,7 @@ def test_hostile_text_through_the_cli_is_stored_as_given(demo_db, tmp_path):
 
 @pytest.fixture(scope="module")
 def app(demo_db, tmp_path_factory):
-    from web import create_app
+    from graphcrm.web import create_app
 
     folder, _ = demo_db
     uploads = tmp_path_factory.mktemp("uploads")
@@ -623,10 +623,10 @@ def test_import_confirm_with_a_hostile_token_is_400(client, demo_db, value):
 def test_the_login_form_takes_the_corpus_as_a_password(demo_db, monkeypatch):
     from werkzeug.security import generate_password_hash
 
-    from web import create_app
+    from graphcrm.web import create_app
 
     folder, _ = demo_db
-    monkeypatch.setattr("web.auth.MAX_DELAY_S", 0.0)
+    monkeypatch.setattr("graphcrm.web.auth.MAX_DELAY_S", 0.0)
     cheap = generate_password_hash("s3cret", method="pbkdf2:sha256:1000")  # a quick hash to check
     app = create_app({"DB": str(folder), "HOST": "0.0.0.0", "PASSWORD_HASH": cheap})
     try:

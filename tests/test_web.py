@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import SEEDS
 from tests.test_import import MINI
-from web import create_app
+from graphcrm.web import create_app
 
 PAGES = [
     ("/", "/api/accounts", "APEX公司 APEX Co."),

@@ -10,7 +10,7 @@ import pytest
 
 from graphcrm.export import person_json
 from tests.conftest import snapshot
-from web import create_app
+from graphcrm.web import create_app
 
 CHEN = "apex.chen-hong"
 

@@ -68,8 +68,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             "to the output of `graphcrm hash-password`"
         )
 
-    from web import auth, db
-    from web.blueprints import accounts, home, imports, opportunities, paths, people, referrals
+    from graphcrm.web import auth, db
+    from graphcrm.web.blueprints import accounts, home, imports, opportunities, paths, people, referrals
 
     db.init_app(app)
     auth.init_app(app)
@@ -77,7 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     _errors(app)
 
-    from web.graphs import VIS_DIR
+    from graphcrm.web.graphs import VIS_DIR
 
     @app.route("/vendor/<any('vis-network.min.js', 'vis-network.css'):filename>")
     def vendor(filename: str) -> Any:

@@ -36,7 +36,11 @@ class Neo4jStore(Store):
         password = os.environ.get("NEO4J_PASSWORD", "")
         self.database = os.environ.get("NEO4J_DATABASE") or None
         try:
-            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password))
+            # No server notifications on stderr (a "label does not exist" warning on a new
+            # graph is not the user's business), and no driver telemetry sent to the server.
+            self._driver = neo4j.GraphDatabase.driver(
+                url, auth=(user, password), notifications_min_severity="OFF", telemetry_disabled=True
+            )
             self._driver.verify_connectivity()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as exc:
             raise StoreError(

@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, render_template
 from graphcrm.directory import account
 from graphcrm.influencers import influencers
 from graphcrm.network import account_map
-from web.db import get_store
-from web.graphs import vis_data
-from web.views import api
+from graphcrm.web.db import get_store
+from graphcrm.web.graphs import vis_data
+from graphcrm.web.views import api
 
 bp = Blueprint("accounts", __name__)
 

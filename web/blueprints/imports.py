@@ -18,8 +18,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from graphcrm.importer import FILE_ORDER, ImportResult, InvalidInput, import_path
-from web.db import get_store
-from web.views import api
+from graphcrm.web.db import get_store
+from graphcrm.web.views import api
 
 bp = Blueprint("imports", __name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -126,6 +126,6 @@ def import_api() -> Any:
 
 @bp.route("/api/csrf-token")
 def csrf_api() -> Any:
-    from web.auth import csrf_token
+    from graphcrm.web.auth import csrf_token
 
     return api(csrf_token=csrf_token())

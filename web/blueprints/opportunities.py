@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, render_template
 from graphcrm.committee import committee
 from graphcrm.network import committee_map
 from graphcrm.schema import STAGES
-from web.db import get_store
-from web.graphs import LEGEND, vis_data
-from web.views import api, arg_text, settings
+from graphcrm.web.db import get_store
+from graphcrm.web.graphs import LEGEND, vis_data
+from graphcrm.web.views import api, arg_text, settings
 
 bp = Blueprint("opportunities", __name__)
 

@@ -10,9 +10,9 @@ from graphcrm.chains import brokers, chains
 from graphcrm.directory import reps
 from graphcrm.network import path_picture
 from graphcrm.paths import warm_paths
-from web.db import get_store
-from web.graphs import vis_data
-from web.views import api, arg_int, arg_text, settings
+from graphcrm.web.db import get_store
+from graphcrm.web.graphs import vis_data
+from graphcrm.web.views import api, arg_int, arg_text, settings
 
 bp = Blueprint("paths", __name__)
 

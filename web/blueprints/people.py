@@ -11,9 +11,9 @@ from graphcrm.directory import person_profile
 from graphcrm.export import person_json
 from graphcrm.network import ego_network
 from graphcrm.privacy import forget
-from web.db import get_store
-from web.graphs import vis_data
-from web.views import api, arg_int
+from graphcrm.web.db import get_store
+from graphcrm.web.graphs import vis_data
+from graphcrm.web.views import api, arg_int
 
 bp = Blueprint("people", __name__)
 

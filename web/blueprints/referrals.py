@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, render_template
 
 from graphcrm.network import referral_tree
 from graphcrm.referrals import referrals
-from web.db import get_store
-from web.graphs import vis_data
-from web.views import api, arg_text
+from graphcrm.web.db import get_store
+from graphcrm.web.graphs import vis_data
+from graphcrm.web.views import api, arg_text
 
 bp = Blueprint("referrals", __name__)
 
