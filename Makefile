@@ -18,12 +18,13 @@ run: $(STAMP)
 
 # The suite starts its own Neo4j (tests/conftest.py, in a temporary folder, on a free port)
 # and stops it at the end; every store test runs on the embedded engine and on Neo4j.
-test: $(STAMP) lint-tools browser java
+test: $(STAMP) lint lint-tools browser java
 	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check graphcrm tests web bench
 	$(VENV)/bin/ruff format --check graphcrm tests web bench
+	$(VENV)/bin/mypy
 
 # The performance benchmark (docs/performance.md): `make bench` runs scale S (a couple of
 # minutes), `make bench SCALE=M` the 100k-people one. Results go to bench/results/.

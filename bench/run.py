@@ -1,11 +1,12 @@
 """Run the benchmark at one scale and report: `python -m bench.run --scale S` (`make bench`).
 
 Generates the synthetic data set (bench/generate.py; kept in bench/data/ for the next run),
-imports it into a fresh embedded database, times each question through graphcrm's own
-functions on the embedded default, and the same questions with networkx and igraph from
-the same files (bench/baseline.py). Every figure is the median (and, for warm paths, the
-p95) of repeated runs. Writes bench/results/<scale>.json and .md; docs/performance.md
-quotes them.
+imports it into a fresh database, times each question through graphcrm's own functions, and
+the same questions with networkx and igraph from the same files (bench/baseline.py). Every
+figure is the median (and, for warm paths, the p95) of repeated runs. The database is the
+embedded default, or with `--db neo4j` a Neo4j (`$NEO4J_URI`, an empty scratch database, else
+a local one started for the run: see bench/engine.py). Writes bench/results/<scale>.json and
+.md (<scale>-neo4j.json and .md for Neo4j); docs/performance.md quotes them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 import psutil
 
 from bench import baseline
+from bench.engine import ENGINES, engine
 from bench.generate import SCALES, generate
 from graphcrm import projection
 from graphcrm.chains import brokers, chains
@@ -46,6 +48,9 @@ TODAY = dt.date(2026, 11, 23)  # the generator's "today": warmth ages are the sa
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="S", choices=list(SCALES))
+    parser.add_argument("--db", default="embedded", choices=ENGINES, help="the engine (see bench/engine.py)")
+    parser.add_argument("--neo4j-heap", help="a local Neo4j's JVM heap (default: by scale, bench/engine.py)")
+    parser.add_argument("--neo4j-pagecache", help="a local Neo4j's page cache (default: by scale)")
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each timed call")
     parser.add_argument("--import-runs", type=int, default=3, help="imports into fresh databases")
     parser.add_argument("--targets", type=int, default=50, help="people to find warm paths to")
@@ -55,9 +60,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     results = run(args)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{args.scale}.json").write_text(json.dumps(results, indent=2) + "\n")
+    name = args.scale if args.db == "embedded" else f"{args.scale}-{args.db}"
+    (args.out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
     text = report(results)
-    (args.out / f"{args.scale}.md").write_text(text)
+    (args.out / f"{name}.md").write_text(text)
     print(text)
     return results
 
@@ -69,27 +75,38 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "scale": args.scale,
         "machine": _machine(),
+        "load_average": [round(os.getloadavg()[0], 1)],  # at the start, then at the end: others' jobs
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "counts": manifest["counts"],
         "generate_s": generated,
         "runs": args.runs,
     }
     ties = manifest["counts"]["ties.csv"]
-    with tempfile.TemporaryDirectory(prefix="graphcrm-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="graphcrm-bench-") as tmp,
+        engine(args.db, args.scale, Path(tmp), args.neo4j_heap, args.neo4j_pagecache) as db,
+    ):
+        results["database"] = db.describe()
+        # reading and checking only, against an empty database: the rest of an import is writing
+        dry = db.fresh("dry")
+        with open_store(dry) as empty:
+            checking = _time(lambda: import_path(empty, folder, dry_run=True, progress=False))
+        db.discard(dry)
         imports = []
         runs = max(args.import_runs, 1)
         for attempt in range(runs):
-            db = Path(tmp) / f"db{attempt}"
-            store = open_store(db)
+            url = db.fresh(attempt)
+            store = open_store(url)
             imports.append(_time(lambda s=store: import_path(s, folder, progress=False)))
             if attempt < runs - 1:
                 store.close()
-                shutil.rmtree(db)
+                db.discard(url)
         with store:  # the last import's database answers the questions
-            results |= _questions(store, db, folder, manifest, settings, args)
-        results["reopen_s"] = round(_time(lambda: open_store(db).close()), 2)
-        with open_store(Path(tmp) / "dry") as empty:  # reading and checking only: the rest is writing
-            checking = _time(lambda: import_path(empty, folder, dry_run=True, progress=False))
+            results |= _questions(store, url, folder, manifest, settings, args)
+            results["memory_mb"] = _memory(db.server_rss())  # before the baselines build graphs
+            results |= _baselines(store, folder, manifest, settings, args)
+        results["reopen_s"] = round(db.reopen(url), 2)
+        results["load_average"] = [results["load_average"][0], round(os.getloadavg()[0], 1)]
         seconds = statistics.median(imports)
         results["import"] = {
             "seconds": _all(imports),
@@ -102,7 +119,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def _questions(
     store: Store,
-    db: Path,
+    url: str,
     folder: Path,
     manifest: dict[str, Any],
     settings: Settings,
@@ -122,9 +139,23 @@ def _questions(
     out["influencers"] = _over(lambda a: influencers(store, a), [account], runs)
     out["committee"] = _over(lambda o: committee(store, o, settings=settings), opportunities, runs)
     out["referrals"] = _over(lambda _: referrals(store), [None], runs)
-    out["pages"] = _pages(db, targets[:10], opportunities, runs)
+    out["pages"] = _pages(url, targets[:10], opportunities, runs)
+    return out
 
-    out["memory_mb"] = _memory()  # graphcrm's, before the baselines' graphs are built
+
+def _baselines(
+    store: Store,
+    folder: Path,
+    manifest: dict[str, Any],
+    settings: Settings,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """The same questions answered by networkx and igraph from the CSV files."""
+    out: dict[str, Any] = {}
+    runs = args.runs
+    targets = manifest["targets"][: args.targets]
+    opportunities = manifest["open_opportunities"][:10]
+    account = manifest["big_account"]
     started = time.perf_counter()
     base = baseline.load(folder, settings)
     out["baseline_load_s"] = round(time.perf_counter() - started, 3)
@@ -151,11 +182,11 @@ def _questions(
     return out
 
 
-def _pages(db: Path, targets: list[str], opportunities: list[str], runs: int) -> dict[str, Any]:
+def _pages(url: str, targets: list[str], opportunities: list[str], runs: int) -> dict[str, Any]:
     """Server time of the committee and path pages (Flask's test client: no network)."""
     from graphcrm.web import create_app
 
-    app = create_app({"DB": str(db), "TESTING": True})
+    app = create_app({"DB": url, "TESTING": True})
     client = app.test_client()
 
     def get(url: str) -> None:
@@ -223,15 +254,14 @@ def _latency(seconds: list[float]) -> dict[str, float]:
     }
 
 
-def _memory() -> dict[str, float]:
-    """Resident memory of this process and of the embedded database server (our child), in MB."""
-    me = psutil.Process()
-    python = me.memory_info().rss
-    server = sum(child.memory_info().rss for child in me.children(recursive=True))
+def _memory(server: int | None) -> dict[str, float | None]:
+    """Resident memory of this process and of the database server (`server` bytes: the
+    embedded server, our child, or Neo4j's Java process; None when unknown), in MB."""
+    python = psutil.Process().memory_info().rss
     return {
         "python": round(python / 2**20),
-        "database": round(server / 2**20),
-        "total": round((python + server) / 2**20),
+        "database": None if server is None else round(server / 2**20),
+        "total": None if server is None else round((python + server) / 2**20),
     }
 
 
@@ -305,14 +335,18 @@ def _rows(results: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]:
     yield ("committee page (server)", ms(results["pages"]["committee_page"]), "", "", "")
     yield ("path page (server)", ms(results["pages"]["path_page"]), "", "", "")
     mem = results["memory_mb"]
-    yield (
-        "memory (MB: python + database)",
-        f"{mem['python']:,} + {mem['database']:,} = {mem['total']:,}",
-        "",
-        "",
-        "",
+    server = "?" if mem["database"] is None else f"{mem['database']:,}"
+    total = "?" if mem["total"] is None else f"{mem['total']:,}"
+    yield ("memory (MB: python + database)", f"{mem['python']:,} + {server} = {total}", "", "", "")
+    database = results.get("database", {})
+    reopen = (
+        "restart the server and open the database (s)"
+        if database.get("local")
+        else "open the database again (s)"
+        if database.get("engine", "embedded") == "embedded"
+        else "connect again (s)"
     )
-    yield ("open the database again (s)", f"{results['reopen_s']:.1f}", "", "", "")
+    yield (reopen, f"{results['reopen_s']:.1f}", "", "", "")
 
 
 def _split(imp: dict[str, Any]) -> str:
@@ -320,19 +354,47 @@ def _split(imp: dict[str, Any]) -> str:
     return f"{imp['read_and_check_s']:.1f} + {total - imp['read_and_check_s']:.1f} = {total:.1f}"
 
 
+def _load(load: list[float] | None) -> str:
+    """The machine's 1-minute load average at the start and the end (other jobs share it)."""
+    return f" Load average {load[0]} at the start, {load[-1]} at the end." if load else ""
+
+
+def _database_line(database: dict[str, Any]) -> list[str]:
+    """The Neo4j the run used, in a sentence (nothing for the embedded default)."""
+    if database["engine"] != "neo4j":
+        return []
+    where = (
+        f"a local one (tools/neo4j/), JVM heap {database['heap']}, page cache {database['pagecache']}"
+        if database["local"]
+        else "the scratch database of NEO4J_URI"
+    )
+    plugins = ", ".join(
+        f"{name} ({database[key]} procedures)" if database[key] else f"no {name}"
+        for name, key in (("GDS", "gds_procedures"), ("APOC", "apoc_procedures"))
+    )
+    return [
+        "",
+        f"Neo4j {database['version']} {database['edition']}: {where}; {plugins}.",
+    ]
+
+
 def report(results: dict[str, Any]) -> str:
     """The results as a Markdown table."""
     counts = results["counts"]
     agree = results["baseline"]["warm_path_agreement"]
+    database = results.get("database", {"engine": "embedded"})
+    engine = "Neo4j" if database["engine"] == "neo4j" else "embedded"
     lines = [
-        f"### Scale {results['scale']}: {counts['people.csv']:,} people, "
+        f"### Scale {results['scale']}, {engine}: {counts['people.csv']:,} people, "
         f"{results['import']['ties']:,} ties ({results['date']})",
         "",
         f"Machine: {results['machine']['cpus']} CPUs ({results['machine']['cpu']}), "
         f"{results['machine']['memory_gb']} GB, Python {results['machine']['python']}. "
-        f"Median of {results['runs']} runs; import: median of {results['import']['seconds']['n']}.",
+        f"Median of {results['runs']} runs; import: median of {results['import']['seconds']['n']}."
+        + _load(results.get("load_average")),
+        *_database_line(database),
         "",
-        "| figure | graphcrm (embedded) | networkx | igraph | networkx ÷ graphcrm |",
+        f"| figure | graphcrm ({engine}) | networkx | igraph | networkx ÷ graphcrm |",
         "|---|---:|---:|---:|---:|",
         *(f"| {' | '.join(row)} |" for row in _rows(results)),
         "",

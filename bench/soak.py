@@ -336,7 +336,9 @@ def prepare(db: Path, scale: str | None = None, data: Path = HERE / "data") -> d
 
 
 @contextlib.contextmanager
-def served(db: Path, log: Path, threads: int = 8, env: Mapping[str, str] | None = None) -> Iterator[str]:
+def served(
+    db: Path | str, log: Path, threads: int = 8, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """`graphcrm serve` over `db` on a free loopback port, its output to `log`, with `env` added
     to the environment; yields its base URL and stops it (as Ctrl+C does, so that it closes
     the database) afterwards. The tests that need the real server use it too."""

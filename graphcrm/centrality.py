@@ -13,14 +13,14 @@ import igraph as ig
 import networkx as nx
 
 
-def _convert(graph: nx.Graph) -> tuple[ig.Graph, list[Hashable], dict[Hashable, int]]:
+def _convert[N: Hashable](graph: nx.Graph[N]) -> tuple[ig.Graph, list[N], dict[N, int]]:
     nodes = list(graph)
     where = {v: i for i, v in enumerate(nodes)}
     edges = [(where[a], where[b]) for a, b in graph.edges()]
     return ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, where
 
 
-def betweenness(graph: nx.Graph) -> dict[Hashable, float]:
+def betweenness[N: Hashable](graph: nx.Graph[N]) -> dict[N, float]:
     """networkx's `betweenness_centrality(graph)`: normalised, of an undirected graph."""
     small, nodes, _ = _convert(graph)
     n = len(nodes)
@@ -28,9 +28,9 @@ def betweenness(graph: nx.Graph) -> dict[Hashable, float]:
     return {v: b * scale for v, b in zip(nodes, small.betweenness(directed=False), strict=True)}
 
 
-def betweenness_subset(
-    graph: nx.Graph, sources: Iterable[Hashable], targets: Iterable[Hashable]
-) -> dict[Hashable, float]:
+def betweenness_subset[N: Hashable](
+    graph: nx.Graph[N], sources: Iterable[N], targets: Iterable[N]
+) -> dict[N, float]:
     """networkx's `betweenness_centrality_subset(graph, sources, targets, normalized=False)` of
     an undirected graph: each source-target pair's routes counted half (twice that is the
     count over the graph's directed twin, routes from sources to targets)."""
@@ -41,14 +41,14 @@ def betweenness_subset(
     return dict(zip(nodes, scores, strict=True))
 
 
-def constraint(graph: nx.Graph, nodes: Iterable[Hashable]) -> dict[Hashable, float]:
+def constraint[N: Hashable](graph: nx.Graph[N], nodes: Iterable[N]) -> dict[N, float]:
     """networkx's `constraint(graph, nodes)` (Burt), unweighted."""
     small, _, where = _convert(graph)
     wanted = list(nodes)
     return dict(zip(wanted, small.constraint([where[v] for v in wanted]), strict=True))
 
 
-def effective_size(graph: nx.Graph, nodes: Iterable[Hashable] | None = None) -> dict[Hashable, float]:
+def effective_size[N: Hashable](graph: nx.Graph[N], nodes: Iterable[N] | None = None) -> dict[N, float]:
     """networkx's `effective_size(graph, nodes)` (Burt; Borgatti's n - 2t/n when unweighted):
     degree minus twice the ties among one's contacts over the degree (NaN when alone)."""
     small, all_nodes, where = _convert(graph)

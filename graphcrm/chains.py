@@ -142,7 +142,7 @@ def _relay_chains(store: Store, target: str, source: str | None, settings: Setti
 
 
 def _broker_chains(store: Store, target: str, source: str | None, settings: Settings) -> list[Chain]:
-    contacts = store.run("chains/contacts", {"from": source})
+    contacts = store.run("chains/contacts", {"from": source, "target": target})
     by_broker: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in contacts:
         by_broker[row["broker"]].append(row)
@@ -160,8 +160,8 @@ def _broker_chains(store: Store, target: str, source: str | None, settings: Sett
             if t["id"] != target
             and t["id"] not in target_knows
             and anchor
-            and _date(t["since"])
-            and abs((_date(t["since"]) - anchor).days) <= CAMPAIGN_DAYS
+            and (since := _date(t["since"]))
+            and abs((since - anchor).days) <= CAMPAIGN_DAYS
         ]
         if not parties:
             continue
@@ -258,17 +258,17 @@ def brokers(
     return BrokerReport(tuple(parties), tuple(result))
 
 
-def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph:
+def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph[str]:
     """People and their informal ties, undirected; around the parties (within one step) if given."""
     rows = store.run("chains/ties", {"ids": parties}) if parties is not None else store.run("chains/all_ties")
     if parties is not None:
         around = set(parties) | {r["a"] for r in rows} | {r["b"] for r in rows}
         rows = [
             r
-            for r in store.run("chains/ties", {"ids": sorted(around)})
+            for r in store.run("chains/ties_among", {"ids": sorted(around)})
             if r["a"] in around and r["b"] in around
         ]
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(parties or [])
     for row in rows:
         graph.add_node(row["a"], name=row["a_name"] or row["a"])
@@ -277,7 +277,7 @@ def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph:
     return graph
 
 
-def _bridged(graph: nx.Graph, broker: str, parties: Sequence[str]) -> list[tuple[str, str]]:
+def _bridged(graph: nx.Graph[str], broker: str, parties: Sequence[str]) -> list[tuple[str, str]]:
     """Pairs of parties with no tie of their own, one of whose shortest connections runs through broker."""
     pairs = []
     for a, b in itertools.combinations(sorted(parties), 2):

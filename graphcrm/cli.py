@@ -1,7 +1,8 @@
 """The `graphcrm` command: a thin shell over the library; every command takes `--db URL`.
 
-A user's mistake (a bad file, an unreachable database) ends with a clear message on stderr and
-exit status 2; a traceback means a bug.
+A user's mistake (a bad file, an unreachable database: any `graphcrm.errors.UserError`) ends
+with a clear message on stderr and exit status 2, in one place (`_Commands.invoke`); any other
+exception is a bug and stays a traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import click
 from graphcrm import demo, priority, queries, referrals, textable
 from graphcrm.chains import brokers, chains
 from graphcrm.committee import committee
-from graphcrm.errors import NotFound
+from graphcrm.errors import UserError
 from graphcrm.export import checksum, export_to, person_json
 from graphcrm.importer import ImportResult, InvalidInput, apply_plan, import_path
 from graphcrm.influencers import influencers
@@ -30,20 +31,39 @@ from graphcrm.privacy import forget, forget_text
 from graphcrm.schema import STAGES
 from graphcrm.settings import Settings
 from graphcrm.spreadsheet import SpreadsheetExport, export_csv, export_xlsx
-from graphcrm.store import Store, StoreError, open_store
+from graphcrm.store import Store, open_store
 from graphcrm.store.base import QueryWrites
 from graphcrm.tabular import clip, unopenable
 
 EXIT_USER_ERROR = 2
 
 
-class UserError(click.ClickException):
-    """A mistake the user can fix: one line (or one per problem), exit status 2."""
+class _Failure(click.ClickException):
+    """How a `UserError` ends a command: `error: MESSAGE` on stderr, exit status 2."""
 
     exit_code = EXIT_USER_ERROR
 
     def show(self, file: Any = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
+
+
+class _Commands(click.Group):
+    """The command group: the one place a `UserError` becomes a message; a bug stays a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            raise _Failure(_message(exc)) from exc
+
+
+def _message(error: UserError) -> str:
+    """The line that ends the command; an import's problems are printed before it, one a line."""
+    if isinstance(error, InvalidInput):
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        return f"nothing was imported: {len(error.problems)} problem(s) listed above"
+    return str(error)
 
 
 def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,18 +79,9 @@ def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(command)
     def wrapper(db_url: str | None, **kwargs: Any) -> Any:
-        try:
-            store = open_store(db_url)
-        except StoreError as exc:
-            raise UserError(str(exc)) from exc
+        store = open_store(db_url)
         try:
             return command(store, **kwargs)
-        except (StoreError, NotFound) as exc:
-            raise UserError(str(exc)) from exc
-        except InvalidInput as exc:
-            for problem in exc.problems:
-                click.echo(problem, err=True)
-            raise UserError(f"nothing was imported: {len(exc.problems)} problem(s) listed above") from exc
         finally:
             store.close()
 
@@ -103,7 +114,7 @@ class Days(click.FloatRange):
 DAYS = Days(0, 36_500, min_open=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="graphcrm")
 def main() -> None:
     """graphcrm: who knows whom, who decides, who blocks, who referred whom."""
@@ -214,7 +225,7 @@ def query(store: Store, name_or_file: str, params: tuple[str, ...], writes: bool
             rows = store.read_only(text, values)
     except QueryWrites as exc:
         raise UserError("the query writes, and nothing was changed: add --write to let it write") from exc
-    except StoreError:
+    except UserError:
         raise
     except Exception as exc:  # the engine's own error for a bad query: show it as one line
         raise UserError(f"the query failed: {' '.join(str(exc).split())}") from exc
@@ -351,13 +362,6 @@ def _emit(report: Any, as_json: bool, text: Callable[[Any], str]) -> None:
         click.echo(text(report))
 
 
-def _settings(half_life: float | None = None) -> Settings:
-    try:
-        return Settings.from_env(half_life_days=half_life)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-
-
 def _path_text(path: WarmPath, number: int) -> list[str]:
     route = " → ".join(p.name for p in path.people)
     lines = [f"#{number}  warmth {path.warmth:g}  {route}"]
@@ -393,8 +397,9 @@ def path(
     as_json: bool,
 ) -> None:
     """Who can introduce me to TARGET: the warmest paths from our team, hop by hop."""
+    settings = Settings.from_env(half_life_days=half_life)
     report = warm_paths(
-        store, target, source=source, k=k, max_hops=max_hops, strict=strict, settings=_settings(half_life)
+        store, target, source=source, k=k, max_hops=max_hops, strict=strict, settings=settings
     )
 
     def text(r: Any) -> str:
@@ -417,7 +422,7 @@ def path(
 @with_store
 def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) -> None:
     """Chains of asks that win TARGET's yes: through whom they listen to, or a broker's asks."""
-    report = chains(store, target, source=source, k=k, settings=_settings())
+    report = chains(store, target, source=source, k=k, settings=Settings.from_env())
 
     def text(r: Any) -> str:
         lines = [f"Chains to {r.target.name}:"]
@@ -476,7 +481,7 @@ def brokers_command(
 @with_store
 def committee_command(store: Store, opportunity: str, stage: str | None, as_json: bool) -> None:
     """The buying committee: roles, stances, blocs, support per stage, coverage, risks, next contacts."""
-    report = committee(store, opportunity, stage=stage, settings=_settings())
+    report = committee(store, opportunity, stage=stage, settings=Settings.from_env())
     _emit(report, as_json, _committee_text)
 
 
@@ -575,7 +580,7 @@ def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
 @with_store
 def priority_command(store: Store, as_json: bool) -> None:
     """Account priority: A+/A/B/C from existing revenue × potential (seed 001), and the 80/20 line."""
-    _emit(priority.priority(store, settings=_settings()), as_json, priority.as_text)
+    _emit(priority.priority(store, settings=Settings.from_env()), as_json, priority.as_text)
 
 
 @main.command("checksum")
@@ -628,10 +633,7 @@ def serve(host: str, port: int, db_url: str | None, threads: int) -> None:
 
     from graphcrm.web import create_app
 
-    try:
-        app = create_app({"DB": db_url, "HOST": host})
-    except (RuntimeError, StoreError) as exc:
-        raise UserError(str(exc)) from exc
+    app = create_app({"DB": db_url, "HOST": host})
     click.echo(f"graphcrm viewer on http://{host}:{port}/ (Ctrl+C to stop)")
     # waitress reads a whole request before Flask sees it, by default up to 1 GB: let Flask
     # answer an upload over its limit with a page (413), and waitress cut off anything far over

@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphcrm.errors import NotFound
+from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.paths import WarmPath, warm_paths
 from graphcrm.schema import STAGES, stage_property
 from graphcrm.settings import Settings
@@ -108,7 +108,7 @@ def committee(
     """The committee map of `opportunity`, weighted overall or by `stage` (one of the nine)."""
     settings = settings or Settings.from_env()
     if stage is not None and stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
+        raise InvalidValue(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
     rows = store.run("committee/members", {"opportunity": opportunity})
     if not rows:
         raise NotFound(f"no opportunity with id {opportunity!r}")
@@ -181,7 +181,7 @@ def _support(members: Sequence[Member], stage: str | None) -> float:
 
 def _blocs(members: Sequence[Member], ties: Sequence[dict[str, Any]], stage: str | None) -> tuple[Bloc, ...]:
     """Connected groups under ALLY and KIN (members with no such tie stand alone)."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(m.id for m in members)
     graph.add_edges_from((t["a"], t["b"]) for t in ties if t["type"] in ("ALLY", "KIN"))
     by_id = {m.id: m for m in members}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, NamedTuple
 
-from graphcrm.errors import NotFound
+from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.schema import STAGES, SYMMETRIC_TIES, TIE_TYPES, stage_property
 from graphcrm.store import Store
 
@@ -206,7 +206,7 @@ def search(store: Store, text: str, limit: int = 20) -> tuple[Hit, ...]:
     if not text:
         return ()
     if limit < 1:
-        raise ValueError(f"limit must be 1 or more (got {limit})")
+        raise InvalidValue(f"limit must be 1 or more (got {limit})")
     hits = []
     for row in store.run("directory/search", {"text": text, "limit": limit}):
         if row["kind"] == "person":

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphcrm import formulas
+from graphcrm.errors import InvalidValue
 from graphcrm.schema import STAGES
 
 Parser = Callable[[str], Any]
@@ -27,7 +28,7 @@ MAX_CELL = 32_767
 DAMAGED_TEXT = ("\ufffd", "锟斤拷")
 
 
-class Invalid(ValueError):
+class Invalid(InvalidValue):
     """A cell that does not hold what its column expects."""
 
     def __init__(self, problem: str, expected: str, got: str | None = None) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from graphcrm import fields as F
+from graphcrm.errors import UserError
 from graphcrm.fields import Problem
 from graphcrm.plan import Absent, Plan, Where
 from graphcrm.schema import (
@@ -57,8 +58,9 @@ class FileSpec:
         return [c.name for c in self.columns if c.required]
 
 
-class InvalidInput(Exception):
-    """The input has problems; nothing was written. `problems` lists every one."""
+class InvalidInput(UserError):
+    """The input has problems; nothing was written. `problems` lists every one (one a line in
+    the message)."""
 
     def __init__(self, problems: Sequence[Problem | str]) -> None:
         self.problems = [str(p) for p in problems]

@@ -236,7 +236,7 @@ def _analyse(
 
 
 def _informal(
-    influence: nx.DiGraph, network: nx.Graph, committee_pct: Mapping[str, float]
+    influence: nx.DiGraph[str], network: nx.Graph[str], committee_pct: Mapping[str, float]
 ) -> tuple[dict[str, float], dict[str, dict[str, float]], dict[str, float]]:
     """Informal power, its ingredients (0 where left out) and the weights used (see the rules)."""
     degree = {i: float(d) for i, d in network.degree()}
@@ -278,9 +278,9 @@ def org_levels(
     return {i: bottom if lv is None else lv for i, lv in levels.items()}, bool(known or boss)
 
 
-def _influence_graph(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.DiGraph:
+def _influence_graph(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.DiGraph[str]:
     """Who listens to whom: an edge listener → listened to, weighted by the tie's strength."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(ids)
     for t in ties:
         if t["type"] == "INFLUENCES":
@@ -288,9 +288,9 @@ def _influence_graph(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> n
     return graph
 
 
-def _informal_network(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.Graph:
+def _informal_network(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.Graph[str]:
     """Colleagues tied by KNOWS, ALLY, KIN or INFLUENCES, either way: one edge per pair."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(ids)
     graph.add_edges_from((t["source"], t["target"]) for t in ties if t["type"] in INFORMAL_TYPES)
     return graph
@@ -301,7 +301,7 @@ def _strength(tie: Mapping[str, Any]) -> float:
 
 
 def pagerank(
-    graph: nx.DiGraph, alpha: float = DAMPING, max_iter: int = 1000, tol: float = 1e-10
+    graph: nx.DiGraph[str], alpha: float = DAMPING, max_iter: int = 1000, tol: float = 1e-10
 ) -> dict[str, float]:
     """PageRank of a directed graph weighted by `weight`, summing to 1, as `networkx.pagerank`.
 
@@ -327,7 +327,7 @@ def pagerank(
     raise nx.PowerIterationFailedConvergence(max_iter)
 
 
-def _listened(influence: nx.DiGraph) -> dict[str, float]:
+def _listened(influence: nx.DiGraph[str]) -> dict[str, float]:
     """PageRank of being listened to, 0 (the account's least) to 1, capped by the ties' strength."""
     rank = pagerank(influence)
     low, high = min(rank.values()), max(rank.values())
@@ -364,8 +364,8 @@ def _decider(powers: Mapping[str, PersonPower], seats: Mapping[str, Mapping[str,
 
 def _gatekeepers(
     decider: str,
-    influence: nx.DiGraph,
-    network: nx.Graph,
+    influence: nx.DiGraph[str],
+    network: nx.Graph[str],
     ties: Sequence[Mapping[str, Any]],
     names: Mapping[str, str],
 ) -> tuple[Finding, ...]:
@@ -408,7 +408,7 @@ class _Describer:
     def __init__(
         self,
         powers: Mapping[str, PersonPower],
-        influence: nx.DiGraph,
+        influence: nx.DiGraph[str],
         bottom: int,
         decider: str,
     ) -> None:

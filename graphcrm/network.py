@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from graphcrm.committee import CommitteeReport, Member, committee
-from graphcrm.errors import NotFound
+from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.influencers import InfluenceReport, influencers, org_levels
 from graphcrm.paths import DEFAULT_STRENGTH, PathReport
 from graphcrm.referrals import Party, Referral, referrals
@@ -101,7 +101,7 @@ def ego_network(store: Store, person_id: str, hops: int = 1, limit: int = DEFAUL
     """
     _check_limit(limit)
     if hops not in (1, 2):
-        raise ValueError(f"hops must be 1 or 2 (got {hops})")
+        raise InvalidValue(f"hops must be 1 or 2 (got {hops})")
     rows = store.run("network/ego", {"id": person_id, "hops": hops})
     if not rows:
         raise NotFound(f"no person with id {person_id!r}")
@@ -228,7 +228,7 @@ def committee_map(
     roles, attitude, stance, influence overall and by stage, channels and the warmest path from
     our team (paths use `settings`, as the committee report does). Over `limit` nodes, the most
     influential members come first, each followed by their organisations. Raises `NotFound` for
-    an unknown opportunity, ValueError for an unknown stage.
+    an unknown opportunity, `InvalidValue` for an unknown stage.
     """
     _check_limit(limit)
     if report is None:  # a page that already has the report passes it: its paths are not found twice
@@ -289,6 +289,7 @@ def path_picture(report: PathReport) -> Picture:
     count = len(report.paths)
     nodes = []
     for person_id, name in names.items():
+        group: str | None
         if person_id == target.id:
             group, kind, size, about = "target", "person", 5.0, "the person to reach"
         elif person_id in starts:
@@ -382,7 +383,7 @@ def chart_levels(ranks: Mapping[str, Any], boss: Mapping[str, str]) -> dict[str,
 
 def _check_limit(limit: int) -> None:
     if limit < 1:
-        raise ValueError(f"limit must be 1 or more (got {limit})")
+        raise InvalidValue(f"limit must be 1 or more (got {limit})")
 
 
 def _pack(groups: Iterable[Sequence[GNode]], limit: int) -> tuple[list[GNode], int]:

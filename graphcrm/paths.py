@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graphcrm import projection
-from graphcrm.errors import NotFound
+from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.projection import DEFAULT_STRENGTH
 from graphcrm.settings import Settings
 from graphcrm.store import Store
@@ -89,6 +89,7 @@ class PathReport:
 def tie_warmth(strength: float | None, last_contact: str | None, settings: Settings) -> float:
     """Strength halved per half-life since last contact (unknown contact: one half-life)."""
     base = DEFAULT_STRENGTH if strength is None else float(strength)
+    age: float  # days
     if last_contact:
         try:
             age = (settings.today - dt.date.fromisoformat(str(last_contact)[:10])).days
@@ -116,7 +117,7 @@ def warm_paths(
     """
     settings = settings or Settings.from_env()
     if not 1 <= max_hops <= MAX_HOPS_LIMIT:
-        raise ValueError(f"max hops must be from 1 to {MAX_HOPS_LIMIT} (got {max_hops})")
+        raise InvalidValue(f"max hops must be from 1 to {MAX_HOPS_LIMIT} (got {max_hops})")
     target_person = find_person(store, target)
     if source is not None:
         find_person(store, source)

@@ -219,8 +219,8 @@ class Plan:
         for node_id, labels, where in self.references() if self.complete else ():
             if node_id in self.skipped_ids:
                 continue
-            node = self.nodes.get(node_id)
-            held = [node.label] if node else existing.get(node_id)
+            planned = self.nodes.get(node_id)
+            held = [planned.label] if planned else existing.get(node_id)
             named[node_id] = (labels, held is not None)
             if held is None:
                 self.problems.append(

@@ -112,16 +112,16 @@ def priority(store: Store, *, settings: Settings | None = None) -> PriorityRepor
                 disagrees=row["tier"] is not None and row["tier"] != TIERS[high],
             )
         )
-    inside = [a for a in accounts if a.in_pareto]
+    pareto = [a for a in accounts if a.in_pareto]
     return PriorityReport(
         accounts=tuple(accounts),
         tier_revenue=settings.tier_revenue,
         tier_potential=settings.tier_potential,
         pareto_share=settings.pareto_share,
         total_revenue=total,
-        pareto_count=len(inside),
-        pareto_account_share=_share(len(inside), len(accounts)),
-        pareto_revenue_share=inside[-1].cumulative_share if inside else 0.0,
+        pareto_count=len(pareto),
+        pareto_account_share=_share(len(pareto), len(accounts)),
+        pareto_revenue_share=pareto[-1].cumulative_share if pareto else 0.0,
         tier_counts={t: sum(a.tier == t for a in accounts) for t in TIERS.values()},
         disagreements=tuple(a.id for a in accounts if a.disagrees),
     )

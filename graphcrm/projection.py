@@ -95,13 +95,13 @@ def network(store: Store) -> Network:
         if cached is not None and cached.version == version:
             return cached
         for _ in range(STABLE_READS):
-            cached = read_network(store, version)
+            fresh = read_network(store, version)
             after = store.version()
             if after == version:
                 break
             version = after
-        _cache[store] = cached
-        return cached
+        _cache[store] = fresh
+        return fresh
 
 
 def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Network:

@@ -1,5 +1,7 @@
 """Settings of the analyses, with defaults, overridable by environment variables.
 
+A value that cannot be read, or is out of range, raises `InvalidValue` naming the variable.
+
 | setting | env | default | used by |
 |---|---|---|---|
 | half_life_days | GRAPHCRM_HALF_LIFE_DAYS | 365 | a tie's strength halves every half-life |
@@ -15,6 +17,10 @@ import dataclasses
 import datetime as dt
 import math
 import os
+from collections.abc import Callable
+from typing import Any
+
+from graphcrm.errors import InvalidValue
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,8 +36,8 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then environment variables, then `overrides` (None values ignored)."""
-        values: dict[str, object] = {}
-        env = {
+        values: dict[str, Any] = {}  # each field's own type, checked by the dataclass
+        env: dict[str, tuple[str, Callable[[str], object]]] = {
             "half_life_days": ("GRAPHCRM_HALF_LIFE_DAYS", float),
             "today": ("GRAPHCRM_TODAY", dt.date.fromisoformat),
             "tier_revenue": ("GRAPHCRM_TIER_REVENUE", _amount),
@@ -43,14 +49,14 @@ class Settings:
                 try:
                     values[name] = parse(os.environ[variable])
                 except ValueError as exc:
-                    raise ValueError(f"{variable}={os.environ[variable]!r}: {exc}") from exc
+                    raise InvalidValue(f"{variable}={os.environ[variable]!r}: {exc}") from exc
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
     def __post_init__(self) -> None:
         """The rule for every way a setting is given (environment, overrides, code)."""
         if not 0 < self.half_life_days < math.inf:  # 0 would divide by zero; NaN fails too
-            raise ValueError(
+            raise InvalidValue(
                 f"half-life of {self.half_life_days:g} days (--half-life or GRAPHCRM_HALF_LIFE_DAYS): "
                 "expected a number of days above 0, e.g. 365"
             )

@@ -25,6 +25,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as XlsxCell
 
 from graphcrm.export import export_records
 from graphcrm.formulas import neutralise
@@ -200,7 +201,7 @@ def export_xlsx(store: Store, path: Path) -> SpreadsheetExport:
     return summary
 
 
-def _xlsx_cell(sheet: Any, text: str) -> WriteOnlyCell:
+def _xlsx_cell(sheet: Any, text: str) -> XlsxCell:
     """A text cell that stays text: openpyxl would make a string starting with `=` a formula."""
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"

@@ -19,6 +19,7 @@ from typing import IO, Any
 import openpyxl
 import pandas as pd
 
+from graphcrm.errors import UserError
 from graphcrm.formulas import FORMULA_STARTS, QUOTE
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -29,7 +30,7 @@ UTF16 = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" (UTF-16, tab-separa
 CSV_HELP = 'save it from Excel as "CSV UTF-8 (Comma delimited)"'
 
 
-class TableError(Exception):
+class TableError(UserError):
     """A file that cannot be read as a table at all; the message names it."""
 
 

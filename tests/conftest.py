@@ -1,9 +1,26 @@
-"""Fixtures: a temporary embedded database per test, optionally with seeds imported."""
+"""Fixtures: every store test runs on both engines, the embedded FalkorDB and a live Neo4j.
+
+- `engine` is parametrised ("embedded", "neo4j"); `db` is the URL of this test's own empty
+  database on it: a new folder for the embedded engine, the session's Neo4j emptied for Neo4j
+  (Community has one user database, so tests share it one after the other). `store`, `seeded`
+  and `cli` build on `db`, so a test that takes any of them runs twice.
+- The session's Neo4j is `$NEO4J_URI` when set (an empty scratch database), else a local Neo4j
+  (tools/neo4j/) started in a temporary folder on a free port and stopped at the end. When it
+  cannot start, the Neo4j half fails with `CI=true` and is skipped otherwise, with one line
+  saying what to install.
+- `seeds(*names)` is a read-only database holding seed data sets, shared across tests (one
+  per engine and set of seeds, imported once): a test that writes to it fails.
+- `module_engine`, `module_db`: the same, for a database a whole module shares.
+- `db_path`, `embedded_store`: the embedded engine only, for what only it has (its folder,
+  its server process, its files on disk).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,50 +36,107 @@ from graphcrm.store import Store, open_store
 
 SEEDS = ("apex", "hidden-decider", "jinchang", "kissinger", "xuri")
 ON_CI = os.environ.get("CI", "").lower() == "true"
+ENGINES = ("embedded", "neo4j")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _local_neo4j() -> Any:
+    """tools/neo4j/local_neo4j.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("local_neo4j", ROOT / "tools" / "neo4j" / "local_neo4j.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Bolt URI of the session's Neo4j: `$NEO4J_URI`, else a local one we start and stop."""
+    if uri := os.environ.get("NEO4J_URI"):
+        yield uri
+        return
+    local = _local_neo4j()
+    try:
+        server = local.LocalNeo4j.start(tmp_path_factory.mktemp("neo4j"), owned=True)
+    except local.Unavailable as exc:
+        message = f"Neo4j half not run: {exc} (or set NEO4J_URI to an empty scratch database)"
+        if ON_CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_admin(neo4j_uri: str) -> Iterator[Store]:
+    """One connection to the session's Neo4j, for emptying it between tests."""
+    store = open_store(neo4j_uri)
+    if store.read("MATCH (n:Node) RETURN count(n) AS c")[0]["c"]:
+        store.close()
+        pytest.fail("NEO4J_URI points at a database with data in it: use an empty scratch database")
+    yield store
+    wipe(store)
+    store.close()
+
+
+def wipe(store: Store) -> None:
+    """Empty a Neo4j database (every node, the graph version too); indexes stay."""
+    store.read("MATCH (n) DETACH DELETE n")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine this run of the test uses: "embedded" or "neo4j"."""
+    if request.param == "neo4j":
+        request.getfixturevalue("neo4j_admin")
+    return str(request.param)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """The folder of this test's own embedded database."""
-    return tmp_path / "db"
+def db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The URL of this test's own empty database on `engine` (a folder, or the emptied Neo4j)."""
+    if engine == "embedded":
+        return str(tmp_path / "db")
+    wipe(request.getfixturevalue("neo4j_admin"))
+    _shared.forget("neo4j")
+    return str(request.getfixturevalue("neo4j_uri"))
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def module_engine(request: pytest.FixtureRequest) -> str:
+    """The engine of a module's shared database (`module_db`): "embedded" or "neo4j"."""
+    if request.param == "neo4j":
+        request.getfixturevalue("neo4j_admin")
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def module_db(
+    module_engine: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> str:
+    """The URL of an empty database for a whole module on `module_engine` (pytest runs the
+    module's tests on one engine, then on the other). On Neo4j it is the session's database:
+    a module using it must not also use `db`, `store`, `seeds` or `neo4j_store`, which empty it."""
+    if module_engine == "embedded":
+        return str(tmp_path_factory.mktemp("module") / "db")
+    wipe(request.getfixturevalue("neo4j_admin"))
+    _shared.forget("neo4j")
+    return str(request.getfixturevalue("neo4j_uri"))
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    """An empty embedded database, stopped after the test."""
-    with open_store(db_path) as opened:
+def store(db: str) -> Iterator[Store]:
+    """This test's empty database on `engine`, closed after the test."""
+    with open_store(db) as opened:
         yield opened
 
 
 @pytest.fixture
-def cli(db_path: Path) -> Callable[..., Any]:
-    """Run a `graphcrm` command on this test's database (a traceback fails the test)."""
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Any:
-        return runner.invoke(main, [*args, "--db", str(db_path)], catch_exceptions=False)
-
-    return invoke
-
-
-@pytest.fixture
-def neo4j_store() -> Iterator[Store]:
-    """The live Neo4j of NEO4J_URI (tests using it skip without it): it must be an empty scratch
-    database, and is emptied again afterwards."""
-    store = open_store(os.environ["NEO4J_URI"])
-    if store.read("MATCH (n:Node) RETURN count(n) AS c")[0]["c"]:
-        store.close()
-        pytest.fail("NEO4J_URI points at a database with data in it: use an empty scratch database")
-    try:
-        yield store
-    finally:
-        store.write([("MATCH (n) DETACH DELETE n", {})])
-        store.close()
-
-
-@pytest.fixture
 def seeded(store: Store) -> Callable[..., Store]:
-    """Import the named seed data sets into the test's database."""
+    """Import the named seed data sets into the test's own database (which it may then change)."""
 
     def load(*names: str) -> Store:
         for name in names:
@@ -70,6 +144,118 @@ def seeded(store: Store) -> Callable[..., Store]:
         return store
 
     return load
+
+
+@pytest.fixture
+def cli(db: str) -> Callable[..., Any]:
+    """Run a `graphcrm` command on this test's database (a traceback fails the test)."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(main, [*args, "--db", db], catch_exceptions=False)
+
+    return invoke
+
+
+class _SharedSeeds:
+    """Read-only seed databases shared by the tests of a session, one per engine and seed set.
+
+    The embedded engine keeps one folder (and its server) per set of seeds for the session.
+    Neo4j has one database: it holds the last set asked for, and is emptied and imported again
+    when another set is asked for or a test wrote to it in between (its version moved)."""
+
+    def __init__(self) -> None:
+        self.embedded: dict[tuple[str, ...], Store] = {}
+        self.neo4j: tuple[tuple[str, ...], Any, Store] | None = None
+
+    def get(self, engine: str, names: tuple[str, ...], request: pytest.FixtureRequest) -> Store:
+        if engine == "embedded":
+            if names not in self.embedded:
+                folder = request.getfixturevalue("tmp_path_factory").mktemp("seeds")
+                store = open_store(folder / "db")
+                for name in names:
+                    import_path(store, seed_path(name), progress=False)
+                self.embedded[names] = store
+            return self.embedded[names]
+        admin: Store = request.getfixturevalue("neo4j_admin")
+        if self.neo4j is not None and self.neo4j[0] == names and self.neo4j[2].version() == self.neo4j[1]:
+            return self.neo4j[2]
+        self.forget("neo4j")
+        wipe(admin)
+        store = open_store(request.getfixturevalue("neo4j_uri"))
+        for name in names:
+            import_path(store, seed_path(name), progress=False)
+        self.neo4j = (names, store.version(), store)
+        return store
+
+    def forget(self, engine: str) -> None:
+        if engine == "neo4j" and self.neo4j is not None:
+            self.neo4j[2].close()
+            self.neo4j = None
+
+    def close(self) -> None:
+        for store in self.embedded.values():
+            store.close()
+        self.embedded.clear()
+        self.forget("neo4j")
+
+
+_shared = _SharedSeeds()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_shared_seeds() -> Iterator[None]:
+    yield
+    _shared.close()
+
+
+@pytest.fixture
+def seeds(engine: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., Store]]:
+    """`seeds(*names)`: a shared read-only database on `engine` holding those seed data sets.
+    Faster than `seeded` (imported once per session); the test must not write to it."""
+    used: list[tuple[Store, Any]] = []
+
+    def get(*names: str) -> Store:
+        store = _shared.get(engine, tuple(names), request)
+        used.append((store, store.version()))
+        return store
+
+    yield get
+    for store, version in used:
+        assert store.version() == version, "a test wrote to a shared seed database: use `seeded`"
+
+
+@pytest.fixture
+def seeds_db(engine: str, seeds: Callable[..., Store]) -> Callable[..., str]:
+    """`seeds_db(*names)`: the URL of the shared read-only seed database (for the CLI, the viewer)."""
+
+    def get(*names: str) -> str:
+        store = seeds(*names)
+        return store.url if engine == "neo4j" else str(store.server.folder)  # type: ignore[attr-defined]
+
+    return get
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The folder of this test's own embedded database (embedded-only tests)."""
+    return tmp_path / "db"
+
+
+@pytest.fixture
+def embedded_store(db_path: Path) -> Iterator[Store]:
+    """An empty embedded database, for what only the embedded engine has."""
+    with open_store(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def neo4j_store(neo4j_admin: Store, neo4j_uri: str) -> Iterator[Store]:
+    """The session's Neo4j, emptied, for tests that hold both engines side by side."""
+    wipe(neo4j_admin)
+    _shared.forget("neo4j")
+    with open_store(neo4j_uri) as opened:
+        yield opened
 
 
 @pytest.fixture

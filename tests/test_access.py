@@ -2,7 +2,7 @@
 sessions held by the server (logout and a password change end them), safe redirects, response
 headers, and the upload size limit through the real server (waitress).
 
-Delays are asserted as the seconds the server asks to sleep (`graphcrm.web.auth.time` is replaced by a
+Delays are asserted as the seconds the server asks to sleep (`web_auth.time` is replaced by a
 clock that records them), never by measuring time.
 """
 
@@ -17,13 +17,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from graphcrm.web import auth as web_auth
+from graphcrm.web import create_app, is_loopback
 from werkzeug.security import generate_password_hash
 
-import graphcrm.web.auth
 from bench.soak import served as serve_viewer
 from graphcrm.store import open_store
 from tests.conftest import SEEDS, snapshot
-from graphcrm.web import create_app, is_loopback
 
 PASSWORD = "s3cret"
 # Real ids for the path arguments of the routes (by argument name).
@@ -71,7 +71,7 @@ def demo_folder(tmp_path_factory):
 @pytest.fixture
 def clock(monkeypatch):
     fake = Clock()
-    monkeypatch.setattr(graphcrm.web.auth, "time", fake)
+    monkeypatch.setattr(web_auth, "time", fake)
     return fake
 
 
@@ -213,7 +213,7 @@ def test_wrong_passwords_wait_longer_each_time_up_to_a_cap(app, clock):
         response = login(client, "guess")
         assert response.status_code == 200 and "Wrong password." in response.get_data(as_text=True)
     assert clock.slept == [1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0]
-    assert graphcrm.web.auth.MAX_DELAY_S == 5.0
+    assert web_auth.MAX_DELAY_S == 5.0
 
 
 def test_delays_are_per_client_and_a_right_password_resets_them(app, clock):
@@ -231,8 +231,8 @@ def test_delays_are_per_client_and_a_right_password_resets_them(app, clock):
 def test_no_password_is_checked_while_a_client_must_wait(app, clock, monkeypatch):
     """Guesses sent in parallel gain nothing: during the delay even the right one is refused."""
     checked = []
-    real = graphcrm.web.auth.check_password_hash
-    monkeypatch.setattr(graphcrm.web.auth, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
+    real = web_auth.check_password_hash
+    monkeypatch.setattr(web_auth, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
     clock.frozen = True  # as if the next guesses came while the first one's delay runs
     client = app.test_client()
     login(client, "guess")
@@ -248,14 +248,14 @@ def test_no_password_is_checked_while_a_client_must_wait(app, clock, monkeypatch
 
 def test_the_failure_table_is_bounded():
     """An attacker cycling source addresses cannot grow it without end."""
-    access = graphcrm.web.auth.Access()
-    for n in range(graphcrm.web.auth.MAX_CLIENTS + 5_000):
+    access = web_auth.Access()
+    for n in range(web_auth.MAX_CLIENTS + 5_000):
         access.fail(f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}", 1_000.0)
-    assert len(access.failures) == graphcrm.web.auth.MAX_CLIENTS
+    assert len(access.failures) == web_auth.MAX_CLIENTS
     assert access.wait("10.0.0.0", 1_000.0) == 0.0  # the least recently failed went first
     assert (
         access.wait(
-            f"10.0.{(graphcrm.web.auth.MAX_CLIENTS + 4_999) >> 8 & 255}.{(graphcrm.web.auth.MAX_CLIENTS + 4_999) & 255}",
+            f"10.0.{(web_auth.MAX_CLIENTS + 4_999) >> 8 & 255}.{(web_auth.MAX_CLIENTS + 4_999) & 255}",
             1_000.0,
         )
         > 0
@@ -263,13 +263,13 @@ def test_the_failure_table_is_bounded():
 
 
 def test_failures_are_forgotten_after_a_while():
-    access = graphcrm.web.auth.Access()
+    access = web_auth.Access()
     for _ in range(4):
         delay = access.fail("192.0.2.9", 0.0)
     assert delay == 4.0
-    access.fail("192.0.2.10", graphcrm.web.auth.FAILURE_MEMORY_S + 1)  # later, someone else fails
+    access.fail("192.0.2.10", web_auth.FAILURE_MEMORY_S + 1)  # later, someone else fails
     assert "192.0.2.9" not in access.failures
-    assert access.fail("192.0.2.9", graphcrm.web.auth.FAILURE_MEMORY_S + 2) == 1.0
+    assert access.fail("192.0.2.9", web_auth.FAILURE_MEMORY_S + 2) == 1.0
 
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -322,14 +322,14 @@ def test_a_restart_ends_every_session(demo_folder, tmp_path, clock):
 def test_a_session_ends_after_its_lifetime(app, clock):
     client = app.test_client()
     login(client)
-    clock.now += graphcrm.web.auth.SESSION_LIFETIME_S - 1
+    clock.now += web_auth.SESSION_LIFETIME_S - 1
     assert client.get("/api/accounts").status_code == 200
     clock.now += 1
     assert client.get("/api/accounts").status_code == 401
 
 
 def test_the_session_table_is_bounded(app, monkeypatch):
-    monkeypatch.setattr(graphcrm.web.auth, "MAX_SESSIONS", 3)
+    monkeypatch.setattr(web_auth, "MAX_SESSIONS", 3)
     clients = [app.test_client() for _ in range(4)]
     for client in clients:
         login(client)
@@ -407,7 +407,7 @@ def test_pages_carry_the_security_headers(app):
     login(client)
     for url in ("/", "/api/accounts", "/login", "/static/app.css"):
         headers = client.get(url).headers
-        assert headers["Content-Security-Policy"] == graphcrm.web.auth.CONTENT_SECURITY_POLICY, url
+        assert headers["Content-Security-Policy"] == web_auth.CONTENT_SECURITY_POLICY, url
         assert "script-src 'self';" in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
     assert client.get("/").headers["Cache-Control"] == "no-store"
@@ -441,12 +441,10 @@ def test_off_loopback_needs_a_password_hash(db_path):
 
 
 @pytest.fixture
-def guarded(seeded, db_path, monkeypatch):
+def guarded(seeded, db, monkeypatch):
     seeded("apex").close()
-    monkeypatch.setattr("graphcrm.graphcrm.web.auth.MAX_DELAY_S", 0.01)
-    app = create_app(
-        {"DB": str(db_path), "HOST": "0.0.0.0", "PASSWORD_HASH": generate_password_hash("s3cret")}
-    )
+    monkeypatch.setattr("graphcrm.web.auth.MAX_DELAY_S", 0.01)
+    app = create_app({"DB": db, "HOST": "0.0.0.0", "PASSWORD_HASH": generate_password_hash("s3cret")})
     yield app.test_client()
     app.extensions["graphcrm_store"].close()
 

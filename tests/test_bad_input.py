@@ -88,14 +88,14 @@ def base(store: Store) -> Store:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_bad_input_is_reported_exactly_and_nothing_is_written(base, db_path, tmp_path, name):
+def test_bad_input_is_reported_exactly_and_nothing_is_written(base, db, tmp_path, name):
     folder = case_folder(name, tmp_path)
     args = command(folder)
     before, version = snapshot(base), base.version()
     lines = expected(name)
     assert lines[-1] == f"error: nothing was imported: {len(lines) - 1} problem(s) listed above"
 
-    result = CliRunner().invoke(main, [*args, "--db", str(db_path)], catch_exceptions=False)
+    result = CliRunner().invoke(main, [*args, "--db", db], catch_exceptions=False)
     assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (2, lines, "")
     assert snapshot(base) == before
     assert base.version() == version
@@ -122,11 +122,11 @@ WEB_CASES = [
 
 
 @pytest.fixture
-def web(base, db_path, tmp_path):
+def web(base, db, tmp_path):
     from graphcrm.web import create_app
 
     base.close()
-    app = create_app({"DB": str(db_path), "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    app = create_app({"DB": db, "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
     yield app
     app.extensions["graphcrm_store"].close()
 

@@ -51,12 +51,13 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, module_db):
+    """`graphcrm serve` over the demo and a hostile person, on each engine."""
     root = tmp_path_factory.mktemp("viewer")
-    db = root / "db"
+    db = module_db
     graphcrm = [sys.executable, "-m", "graphcrm"]
     env = {**os.environ, "GRAPHCRM_TODAY": "2026-11-23"}
-    subprocess.run([*graphcrm, "demo", "--db", str(db)], check=True, capture_output=True, env=env)
+    subprocess.run([*graphcrm, "demo", "--db", db], check=True, capture_output=True, env=env)
     hostile = root / "hostile"
     hostile.mkdir()
     (hostile / "people.csv").write_text(
@@ -67,9 +68,7 @@ def server(tmp_path_factory):
     (hostile / "ties.csv").write_text(
         f'source,target,type,context\nx.hostile,jinchang.li-qiong,KNOWS,"{HOSTILE}"\n'
     )
-    subprocess.run(
-        [*graphcrm, "import", str(hostile), "--db", str(db)], check=True, capture_output=True, env=env
-    )
+    subprocess.run([*graphcrm, "import", str(hostile), "--db", db], check=True, capture_output=True, env=env)
     with served(db, root / "serve.log", env={"GRAPHCRM_TODAY": "2026-11-23"}) as base:
         yield base
 

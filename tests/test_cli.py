@@ -17,16 +17,16 @@ from tests.test_import import MINI
 LINKEDIN = Path(__file__).parent / "data" / "linkedin" / "Connections.csv"
 
 
-def test_demo_loads_every_seed_idempotently_and_says_how_to_query(cli, db_path):
+def test_demo_loads_every_seed_idempotently_and_says_how_to_query(cli, db):
     first = cli("demo")
     assert first.exit_code == 0, first.output
     for seed in SEEDS:
         assert f"seeds/{seed}: imported:" in first.output
     assert "Person       61" in first.output and "graphcrm query" in first.output
-    with open_store(db_path) as store:
+    with open_store(db) as store:
         before = list(export_lines(store))
     assert cli("demo").exit_code == 0
-    with open_store(db_path) as store:
+    with open_store(db) as store:
         assert list(export_lines(store)) == before
 
 
@@ -130,11 +130,11 @@ def test_export_file_with_problems(cli, tmp_path):
     ]
 
 
-def test_linkedin_export(cli, db_path):
+def test_linkedin_export(cli, db):
     cli("import", str(MINI))
     result = cli("import-linkedin", str(LINKEDIN), "--rep", "rep1")
     assert result.exit_code == 0, result.output
-    with open_store(db_path) as store:
+    with open_store(db) as store:
         rows = store.read(
             "MATCH (:Rep {id: 'rep1'})-[k:KNOWS {context: 'linkedin'}]->(p:Person)-[:WORKS_AT]->(c) "
             "RETURN p.id AS id, p.name AS name, p.title AS title, c.id AS company, k.since AS since, "

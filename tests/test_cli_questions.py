@@ -8,15 +8,16 @@ import pytest
 from click.testing import CliRunner
 
 from graphcrm.cli import main
+from tests.conftest import SEEDS
 
 
 @pytest.fixture
-def ask(seeded, db_path, monkeypatch):
+def ask(seeds_db, monkeypatch):
     monkeypatch.setenv("GRAPHCRM_TODAY", "2026-11-23")
-    seeded("apex", "jinchang", "kissinger").close()
+    db = seeds_db(*SEEDS)
 
     def run(*args: str):
-        return CliRunner().invoke(main, [*args, "--db", str(db_path)], catch_exceptions=False)
+        return CliRunner().invoke(main, [*args, "--db", db], catch_exceptions=False)
 
     return run
 
@@ -75,9 +76,8 @@ def test_unknown_ids_are_one_line_and_exit_2(ask, args, message):
     assert result.output == message + "\n"
 
 
-def test_influencers_lists_xiao_wang_and_the_figureheads(seeded, db_path):
-    seeded("hidden-decider").close()
-    out = CliRunner().invoke(main, ["influencers", "hd.dingsheng", "--db", str(db_path)]).output
+def test_influencers_lists_xiao_wang_and_the_figureheads(ask):
+    out = ask("influencers", "hd.dingsheng").output
     assert "hidden influencers:\n  小王 Xiao Wang (0.6667): 6 people listen to them" in out
     figureheads = out.split("figureheads:\n")[1].splitlines()
     assert [line.split(" (")[0].strip() for line in figureheads] == [
@@ -87,12 +87,12 @@ def test_influencers_lists_xiao_wang_and_the_figureheads(seeded, db_path):
     ]
 
 
-def test_referrals_and_priority_commands(seeded, db_path):
+def test_referrals_and_priority_commands(seeded, db):
     seeded("apex").close()
     run = CliRunner()
-    out = run.invoke(main, ["referrals", "--db", str(db_path)]).output
+    out = run.invoke(main, ["referrals", "--db", db]).output
     assert out.startswith("Referral cascade from 恒远物流 Hengyuan Logistics: 3 generation(s), 5 reached")
-    data = json.loads(run.invoke(main, ["priority", "--json", "--db", str(db_path)]).output)
+    data = json.loads(run.invoke(main, ["priority", "--json", "--db", db]).output)
     assert data["accounts"][0]["name"] == "华信医药 Huaxin Pharmaceutical"
-    bad = run.invoke(main, ["referrals", "--from", "nope", "--db", str(db_path)])
+    bad = run.invoke(main, ["referrals", "--from", "nope", "--db", db])
     assert bad.exit_code == 2 and bad.output.startswith("error: no account with id 'nope'")

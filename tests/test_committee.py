@@ -15,8 +15,8 @@ APEX = "apex.opp-apex-mobile-office"
 
 
 @pytest.fixture
-def apex(seeded):
-    return committee(seeded("apex"), APEX, settings=TODAY)
+def apex(seeds):
+    return committee(seeds("apex"), APEX, settings=TODAY)
 
 
 def test_members_with_roles_attitudes_and_stances_as_the_seed_gives(apex):
@@ -95,15 +95,15 @@ def test_coverage_gaps_and_next_contacts(apex):
     ]
 
 
-def test_a_stage_reweights_everything(seeded):
-    report = committee(seeded("apex"), APEX, stage="consult", settings=TODAY)
+def test_a_stage_reweights_everything(seeds):
+    report = committee(seeds("apex"), APEX, stage="consult", settings=TODAY)
     assert report.members[0].name in ("赵跃 Zhao Yue", "宋江 Song Jiang")
     assert report.support == 20.0
     assert report.risks == ()
 
 
-def test_unknown_opportunity_and_stage(seeded):
-    store = seeded("apex")
+def test_unknown_opportunity_and_stage(seeds):
+    store = seeds("apex")
     with pytest.raises(NotFound, match="no opportunity with id 'x'"):
         committee(store, "x", settings=TODAY)
     with pytest.raises(ValueError, match="unknown stage 'later'"):

@@ -28,6 +28,7 @@ import redis
 
 from bench.generate import generate
 from graphcrm import plan as plan_module
+from graphcrm import queries
 from graphcrm.importer import import_path, plan_tables, read_tables
 from graphcrm.store import Store, open_store
 from graphcrm.store.embedded import ServerInfo
@@ -382,9 +383,10 @@ def test_writes_acknowledged_before_a_kill_9_of_the_server_mid_stream_are_all_ke
     assert ids == {f"s{i}" for i in acks}
 
 
-def test_a_batch_whose_reply_was_lost_is_not_written_twice(store, monkeypatch):
+def test_a_batch_whose_reply_was_lost_is_not_written_twice(embedded_store, monkeypatch):
     """The server made a batch durable and died before answering: the store brings the server
     back and must not run the batch again (a CREATE would make every tie of it twice)."""
+    store = embedded_store
     store.write([("MERGE (:Node:Person {id: 'a'}) MERGE (:Node:Person {id: 'b'})", {})])
     version = store.version()[1]
     pipeline = type(store._db.connection.pipeline())
@@ -406,3 +408,48 @@ def test_a_batch_whose_reply_was_lost_is_not_written_twice(store, monkeypatch):
     assert ties == [{"n": 1}] and store.version()[1] == version + 1
     store.write([(create, {})])  # a batch whose reply arrives runs as before
     assert store.read("MATCH (:Person {id: 'a'})-[k:KNOWS]->() RETURN count(k) AS n") == [{"n": 2}]
+
+
+# -- Neo4j ---------------------------------------------------------------------------------------
+
+
+def test_neo4j_runs_a_batch_retried_after_its_commit_only_once(neo4j_store):
+    """The driver runs a transaction function again when the connection broke, also after the
+    server committed it (its reply lost): the batch token makes the second run a no-op."""
+    store = neo4j_store
+    store.write([("MERGE (:Node:Person {id: 'a'}) MERGE (:Node:Person {id: 'b'})", {})])
+    create = "MATCH (a:Person {id: 'a'}), (b:Person {id: 'b'}) CREATE (a)-[:KNOWS]->(b)"
+    touch = (queries.load("store/touch", store.engine), {"batch": "retried-batch"})
+    store._transaction([(create, {}), touch], "retried-batch")
+    version = store.version()
+    store._transaction([(create, {}), touch], "retried-batch")  # the driver's retry
+    assert store.read("MATCH (:Person {id: 'a'})-[k:KNOWS]->() RETURN count(k) AS n") == [{"n": 1}]
+    assert store.version() == version
+
+
+def test_neo4j_keeps_acknowledged_writes_after_a_kill_9(tmp_path):
+    """A local Neo4j of its own, killed with SIGKILL after acknowledged batches: after a restart
+    on the same folder, every acknowledged batch is there (Neo4j's transaction log)."""
+    from tests.conftest import _local_neo4j
+
+    local = _local_neo4j()
+    try:
+        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True)
+    except local.Unavailable as exc:
+        pytest.fail(f"the local Neo4j did not start: {exc}")
+    try:
+        with open_store(server.uri) as store:
+            for batch in range(20):
+                store.write([(WRITE_BATCH, {"ids": [f"k{batch}.{i}" for i in range(50)]})])
+            version = store.version()
+            os.kill(server.pid, signal.SIGKILL)
+            server.process.wait(timeout=WAIT_S)
+        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True)
+        with open_store(server.uri) as store:
+            assert store.read("MATCH (p:Person) RETURN count(p) AS n") == [{"n": 1000}]
+            assert store.version() == version
+    finally:
+        server.stop()
+
+
+WRITE_BATCH = "UNWIND $ids AS id CREATE (:Node:Person {id: id})"

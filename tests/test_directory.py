@@ -28,8 +28,8 @@ def apex(seeded):
 
 
 @pytest.fixture
-def everything(seeded):
-    return seeded(*SEEDS)
+def everything(seeds):
+    return seeds(*SEEDS)
 
 
 def test_accounts_overview_lists_accounts_only_by_name_with_people_opportunities_and_coverage(apex):

@@ -132,17 +132,17 @@ def hostile_files() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`graphcrm serve` over a database holding the demo and the hostile data."""
+def server(tmp_path_factory, module_db):
+    """`graphcrm serve` over a database holding the demo and the hostile data, on each engine."""
     root = tmp_path_factory.mktemp("hostile")
-    db, data = root / "db", root / "data"
+    db, data = module_db, root / "data"
     data.mkdir()
     for name, text in hostile_files().items():
         (data / name).write_text(text, encoding="utf-8")
     graphcrm = [sys.executable, "-m", "graphcrm"]
     env = {**os.environ, "GRAPHCRM_TODAY": "2026-11-23", "TMPDIR": str(root)}
-    subprocess.run([*graphcrm, "demo", "--db", str(db)], check=True, capture_output=True, env=env)
-    done = subprocess.run([*graphcrm, "import", str(data), "--db", str(db)], capture_output=True, env=env)
+    subprocess.run([*graphcrm, "demo", "--db", db], check=True, capture_output=True, env=env)
+    done = subprocess.run([*graphcrm, "import", str(data), "--db", db], capture_output=True, env=env)
     assert done.returncode == 0, done.stderr.decode()
     with served(db, root / "serve.log", env=env) as base:
         yield base

@@ -17,8 +17,8 @@ QUERIES = ("influencers/people", "influencers/ties", "influencers/committee")
 
 
 @pytest.fixture
-def hd(seeded):
-    return influencers(seeded("hidden-decider"), HD)
+def hd(seeds):
+    return influencers(seeds("hidden-decider"), HD)
 
 
 def test_xiao_wang_tops_the_hidden_influencers(hd):
@@ -78,8 +78,8 @@ def test_every_ingredient_counts_and_is_reported(hd):
     assert [p.informal for p in hd.people] == sorted((p.informal for p in hd.people), reverse=True)
 
 
-def test_jinchang_the_deputy_keeps_the_gate_and_the_network_head_weighs_more_than_his_rank(seeded):
-    report = influencers(seeded("jinchang"), "jinchang.jinchang")
+def test_jinchang_the_deputy_keeps_the_gate_and_the_network_head_weighs_more_than_his_rank(seeds):
+    report = influencers(seeds("jinchang"), "jinchang.jinchang")
     assert report.decider.id == "jinchang.sun-guoqing"  # D, 50% at decide (the deputy: D, 30%)
     assert [(p.id, p.formal, p.informal) for p in report.people] == [
         ("jinchang.qian-lixin", 0.75, 1.0),
@@ -108,8 +108,8 @@ def test_jinchang_the_deputy_keeps_the_gate_and_the_network_head_weighs_more_tha
     ]
 
 
-def test_xuri_weis_unverified_claim_makes_no_hidden_influencer(seeded):
-    report = influencers(seeded("xuri"), "xuri.xuri")
+def test_xuri_weis_unverified_claim_makes_no_hidden_influencer(seeds):
+    report = influencers(seeds("xuri"), "xuri.xuri")
     assert report.decider.id == "xuri.yang-jianguo"
     wei = next(p for p in report.people if p.id == "xuri.wei")
     assert wei.listened == 0.2  # one listener on a 0.2 tie, marked unverified: capped at 0.2
@@ -166,8 +166,8 @@ def test_without_informal_data_nobody_is_named(write_files, store):
     )
 
 
-def test_unknown_and_empty_accounts(seeded):
-    store = seeded("apex")
+def test_unknown_and_empty_accounts(seeds):
+    store = seeds("apex")
     with pytest.raises(NotFound, match="no account with id 'nowhere'"):
         influencers(store, "nowhere")
     empty = influencers(store, "apex.kangning")
@@ -193,8 +193,8 @@ def _own_pagerank(graph: nx.DiGraph, alpha: float = 0.85, rounds: int = 500) -> 
     return rank
 
 
-def test_pagerank_is_the_textbook_one(seeded):
-    store = seeded("hidden-decider")
+def test_pagerank_is_the_textbook_one(seeds):
+    store = seeds("hidden-decider")
     graph = nx.DiGraph()  # who listens to whom in the seed: listener -> listened to
     graph.add_nodes_from(r["id"] for r in store.run("influencers/people", {"account": HD}))
     for tie in store.run("influencers/ties", {"account": HD}):

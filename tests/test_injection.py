@@ -72,10 +72,9 @@ def _short(value: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory):
-    """An empty database for the module; `Probe` nodes are removed after each test."""
-    with open_store(tmp_path_factory.mktemp("probe") / "db") as store:
-        yield store
+def probe(demo_db):
+    """The module's database, on each engine; `Probe` nodes are removed after each test."""
+    return demo_db[1]
 
 
 @pytest.fixture(autouse=True)
@@ -194,12 +193,12 @@ def test_any_text_round_trips_through_a_write(probe, value):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """The demo in a database kept open (commands attach to its server): its folder."""
-    folder = tmp_path_factory.mktemp("injection") / "db"
-    with open_store(folder) as store:
+def demo_db(module_db):
+    """The demo in the module's database on each engine, kept open (commands attach to the
+    embedded server): its URL and the store."""
+    with open_store(module_db) as store:
         load_demo(store)
-        yield folder, store
+        yield module_db, store
 
 
 @pytest.fixture
@@ -348,13 +347,13 @@ _PORT = "serve --port: waitress raises ValueError (a traceback): --port needs In
 KNOWN_BAD: dict[str, dict[str, str]] = {}
 
 
-def _failures(slot: str, values: list[str], folder: Path, sandbox: Path, store) -> dict[str, str]:
+def _failures(slot: str, values: list[str], folder: str, sandbox: Path, store) -> dict[str, str]:
     """Each value through the slot: {value: what went wrong} for those that fail `_check`."""
     version = store.version()
     failures = {}
     runner = CliRunner()
     for value in values:
-        result = runner.invoke(main, [*CLI_SLOTS[slot](value, sandbox), "--db", str(folder)])
+        result = runner.invoke(main, [*CLI_SLOTS[slot](value, sandbox), "--db", folder])
         try:
             _check(result, value, slot)
         except AssertionError as exc:
@@ -433,7 +432,7 @@ def test_hostile_text_through_the_cli_is_stored_as_given(demo_db, tmp_path):
         writer = csv.writer(handle)
         writer.writerow(["id", "name", "notes"])
         writer.writerows([key, value, value] for key, value in expected.items())
-    result = CliRunner().invoke(main, ["import", str(tmp_path), "--db", str(folder)])
+    result = CliRunner().invoke(main, ["import", str(tmp_path), "--db", folder])
     assert result.exit_code == 0, result.output
     try:
         query = (
@@ -457,7 +456,7 @@ def app(demo_db, tmp_path_factory):
     folder, _ = demo_db
     uploads = tmp_path_factory.mktemp("uploads")
     os.environ.setdefault("GRAPHCRM_TODAY", "2026-11-23")
-    app = create_app({"DB": str(folder), "TESTING": True, "UPLOAD_DIR": str(uploads)})
+    app = create_app({"DB": folder, "TESTING": True, "UPLOAD_DIR": str(uploads)})
     yield app
     app.extensions["graphcrm_store"].close()
 
@@ -621,14 +620,13 @@ def test_import_confirm_with_a_hostile_token_is_400(client, demo_db, value):
 
 
 def test_the_login_form_takes_the_corpus_as_a_password(demo_db, monkeypatch):
-    from werkzeug.security import generate_password_hash
-
     from graphcrm.web import create_app
+    from werkzeug.security import generate_password_hash
 
     folder, _ = demo_db
     monkeypatch.setattr("graphcrm.web.auth.MAX_DELAY_S", 0.0)
     cheap = generate_password_hash("s3cret", method="pbkdf2:sha256:1000")  # a quick hash to check
-    app = create_app({"DB": str(folder), "HOST": "0.0.0.0", "PASSWORD_HASH": cheap})
+    app = create_app({"DB": folder, "HOST": "0.0.0.0", "PASSWORD_HASH": cheap})
     try:
         client = app.test_client()
         page = client.get("/login").get_data(as_text=True)

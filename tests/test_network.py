@@ -63,8 +63,8 @@ def assert_consistent(picture: Picture) -> None:
 
 
 @pytest.fixture
-def apex(seeded):
-    return seeded("apex")
+def apex(seeds):
+    return seeds("apex")
 
 
 # -- the committee ----------------------------------------------------------------------------------
@@ -151,8 +151,8 @@ def test_committee_map_truncated_keeps_the_most_influential(apex):
 # -- the account ----------------------------------------------------------------------------------
 
 
-def test_account_map_marks_the_hidden_decider_and_the_figureheads(seeded):
-    store = seeded("hidden-decider")
+def test_account_map_marks_the_hidden_decider_and_the_figureheads(seeds):
+    store = seeds("hidden-decider")
     picture = account_map(store, "hd.dingsheng")
     assert_consistent(picture)
     got = nodes(picture)
@@ -186,15 +186,15 @@ def test_account_map_marks_the_hidden_decider_and_the_figureheads(seeded):
     assert any(line.startswith("figurehead: rank 2 of 3") for line in got["hd.vp-a"].title.split("\n"))
 
 
-def test_account_map_levels_are_the_influence_analysis_levels(seeded):
-    store = seeded("apex", "hidden-decider")
+def test_account_map_levels_are_the_influence_analysis_levels(seeds):
+    store = seeds("apex", "hidden-decider")
     for account_id in ("apex.apex", "hd.dingsheng"):
         expected = {p.id: p.level - 1 for p in influencers(store, account_id).people}
         assert {n.id: n.level for n in account_map(store, account_id).nodes} == expected
 
 
-def test_account_map_truncated_keeps_the_most_influential(seeded):
-    picture = account_map(seeded("hidden-decider"), "hd.dingsheng", limit=4)
+def test_account_map_truncated_keeps_the_most_influential(seeds):
+    picture = account_map(seeds("hidden-decider"), "hd.dingsheng", limit=4)
     assert [n.id for n in picture.nodes] == ["hd.xiao-wang", "hd.president", "hd.vp-b", "hd.vp-d"]
     assert (picture.total_nodes, picture.truncated) == (17, True)
     assert (
@@ -227,8 +227,8 @@ def test_chart_levels_rule():
 # -- a person's neighbourhood ------------------------------------------------------------------------
 
 
-def test_ego_network_one_and_two_hops(seeded):
-    store = seeded("jinchang")
+def test_ego_network_one_and_two_hops(seeds):
+    store = seeds("jinchang")
     one = ego_network(store, "jinchang.li-qiong")
     assert_consistent(one)
     # ties.csv: Li Qiong KNOWS You, Zhao Zhigang and Zhou Guilan (her REPORTS_TO is formal).
@@ -266,8 +266,8 @@ def test_ego_network_one_and_two_hops(seeded):
     )
 
 
-def test_ego_network_truncated_keeps_the_closest_then_best_connected(seeded):
-    store = seeded("hidden-decider")
+def test_ego_network_truncated_keeps_the_closest_then_best_connected(seeds):
+    store = seeds("hidden-decider")
     full = ego_network(store, "hd.xiao-wang")
     assert full.total_nodes == 15  # Xiao Wang, his 13 colleagues, Dingsheng
     picture = ego_network(store, "hd.xiao-wang", limit=5)
@@ -287,8 +287,8 @@ def test_ego_network_truncated_keeps_the_closest_then_best_connected(seeded):
     assert edge_types(picture) == {"KNOWS": 6, "INFLUENCES": 7, "ALLY": 1, "WORKS_AT": 4}
 
 
-def test_ego_network_of_someone_with_few_ties(seeded):
-    picture = ego_network(seeded("kissinger"), "kissinger.son", hops=2)
+def test_ego_network_of_someone_with_few_ties(seeds):
+    picture = ego_network(seeds("kissinger"), "kissinger.son", hops=2)
     assert {n.id: n.level for n in picture.nodes} == {
         "kissinger.son": 0,
         "kissinger.farmer": 1,
@@ -325,8 +325,8 @@ def test_path_picture_of_the_warm_paths_to_wang_dan(apex):
     assert_consistent(picture)
 
 
-def test_path_picture_flags_people_tied_to_a_competitor(seeded):
-    report = warm_paths(seeded("jinchang"), "jinchang.sun-guoqing", settings=TODAY)
+def test_path_picture_flags_people_tied_to_a_competitor(seeds):
+    report = warm_paths(seeds("jinchang"), "jinchang.sun-guoqing", settings=TODAY)
     groups = {n.id: n.group for n in path_picture(report).nodes}
     assert groups["jinchang.liu-bin"] == "flagged"  # close to the provincial telecom
     assert (groups["jinchang.you"], groups["jinchang.sun-guoqing"]) == ("rep", "target")

@@ -26,8 +26,8 @@ def test_tie_warmth_halves_every_half_life():
     assert tie_warmth(None, "2026-01-01", settings) == 0.5
 
 
-def test_jinchang_warmest_path_goes_through_li_qiong(seeded):
-    store = seeded("jinchang")
+def test_jinchang_warmest_path_goes_through_li_qiong(seeds):
+    store = seeds("jinchang")
     report = warm_paths(store, "jinchang.zhao-zhigang", settings=TODAY)
     assert [names(p) for p in report.paths] == [
         ["你 You", "李琼 Li Qiong", "赵志刚 Zhao Zhigang"],
@@ -44,14 +44,14 @@ def test_jinchang_warmest_path_goes_through_li_qiong(seeded):
     assert [a.id for a in report.flagged] == ["jinchang.liu-bin"]
 
 
-def test_strict_avoids_people_tied_to_a_competitor(seeded):
-    store = seeded("jinchang")
+def test_strict_avoids_people_tied_to_a_competitor(seeds):
+    store = seeds("jinchang")
     report = warm_paths(store, "jinchang.zhao-zhigang", strict=True, settings=TODAY)
     assert [names(p) for p in report.paths] == [["你 You", "李琼 Li Qiong", "赵志刚 Zhao Zhigang"]]
 
 
-def test_paths_avoid_enemies_and_blockers_of_the_account(seeded):
-    store = seeded("apex")
+def test_paths_avoid_enemies_and_blockers_of_the_account(seeds):
+    store = seeds("apex")
     report = warm_paths(store, "apex.wang-dan", settings=TODAY)
     assert {a.id for a in report.avoided} == {"apex.chen-hong", "apex.sun-lin", "apex.wang-wei"}
     on_paths = {p.id for path in report.paths for p in path.people}
@@ -65,23 +65,23 @@ def test_paths_avoid_enemies_and_blockers_of_the_account(seeded):
     assert len({(p.hops[0].source.id, p.hops[0].target.id) for p in report.paths}) == 3
 
 
-def test_path_from_one_person_and_max_hops(seeded):
-    store = seeded("jinchang")
+def test_path_from_one_person_and_max_hops(seeds):
+    store = seeds("jinchang")
     report = warm_paths(store, "jinchang.zhao-zhigang", source="jinchang.li-qiong", settings=TODAY)
     assert names(report.paths[0]) == ["李琼 Li Qiong", "赵志刚 Zhao Zhigang"]
     assert warm_paths(store, "jinchang.zhao-zhigang", max_hops=1, settings=TODAY).paths == ()
 
 
-def test_unknown_person_is_named(seeded):
-    store = seeded("jinchang")
+def test_unknown_person_is_named(seeds):
+    store = seeds("jinchang")
     with pytest.raises(NotFound, match="no person with id 'nobody'"):
         warm_paths(store, "nobody", settings=TODAY)
     with pytest.raises(NotFound, match="no person with id 'ghost'"):
         warm_paths(store, "jinchang.li-qiong", source="ghost", settings=TODAY)
 
 
-def test_kissinger_chain_reproduces_his_three_asks_in_order(seeded):
-    store = seeded("kissinger")
+def test_kissinger_chain_reproduces_his_three_asks_in_order(seeds):
+    store = seeds("kissinger")
     report = chains(store, "kissinger.wb-president", settings=TODAY)
     top = report.chains[0]
     assert top.kind == "broker"
@@ -101,8 +101,8 @@ def test_kissinger_chain_reproduces_his_three_asks_in_order(seeded):
     assert "affiliation: 罗斯切尔德银行 Rothschild's bank" in top.asks[2].leverage
 
 
-def test_relay_chain_through_whom_the_target_listens_to(seeded):
-    store = seeded("xuri")
+def test_relay_chain_through_whom_the_target_listens_to(seeds):
+    store = seeds("xuri")
     top = chains(store, "xuri.director-li", settings=TODAY).chains[0]
     assert top.kind == "relay"
     assert [(a.asker.id, a.asked.id) for a in top.asks] == [
@@ -112,14 +112,14 @@ def test_relay_chain_through_whom_the_target_listens_to(seeded):
     assert top.asks[1].leverage[0].startswith("李处长 Director Li listens to 魏科长 Section Chief Wei")
 
 
-def test_hidden_decider_chain_to_the_president_goes_through_xiao_wang(seeded):
-    store = seeded("hidden-decider")
+def test_hidden_decider_chain_to_the_president_goes_through_xiao_wang(seeds):
+    store = seeds("hidden-decider")
     top = chains(store, "hd.president", settings=TODAY).chains[0]
     assert [a.asked.id for a in top.asks] == ["hd.xiao-liu", "hd.xiao-wang", "hd.president"]
 
 
-def test_kissinger_is_the_top_broker_among_the_three_parties(seeded):
-    store = seeded("kissinger")
+def test_kissinger_is_the_top_broker_among_the_three_parties(seeds):
+    store = seeds("kissinger")
     report = brokers(store, among=["kissinger.farmer", "kissinger.rothschild", "kissinger.wb-president"])
     top = report.brokers[0]
     assert (top.id, top.score) == ("kissinger.kissinger", 3.0)
@@ -131,8 +131,8 @@ def test_kissinger_is_the_top_broker_among_the_three_parties(seeded):
     assert [b.id for b in report.brokers] == ["kissinger.kissinger"]
 
 
-def test_brokers_around_a_committee_and_overall(seeded):
-    store = seeded("apex", "hidden-decider")
+def test_brokers_around_a_committee_and_overall(seeds):
+    store = seeds("apex", "hidden-decider")
     committee = brokers(store, opportunity="apex.opp-apex-mobile-office")
     assert len(committee.parties) == 11
     overall = brokers(store)

@@ -11,8 +11,8 @@ from graphcrm.settings import Settings
 
 
 @pytest.fixture
-def all_seeds(seeded):
-    return seeded("apex", "hidden-decider", "jinchang", "kissinger", "xuri")
+def all_seeds(seeds):
+    return seeds("apex", "hidden-decider", "jinchang", "kissinger", "xuri")
 
 
 def test_every_account_with_its_tier_beside_the_recorded_one(all_seeds):

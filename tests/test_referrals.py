@@ -35,9 +35,9 @@ t.free,t.d,2025-05-01,,20,
 
 
 @pytest.fixture
-def apex_all(seeded):
+def apex_all(seeds):
     """The store with all five seeds, and its default report."""
-    store = seeded("apex", "hidden-decider", "jinchang", "kissinger", "xuri")
+    store = seeds("apex", "hidden-decider", "jinchang", "kissinger", "xuri")
     return store, referrals(store)
 
 

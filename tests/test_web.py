@@ -8,10 +8,10 @@ import re
 import time
 
 import pytest
+from graphcrm.web import create_app
 
 from tests.conftest import SEEDS
 from tests.test_import import MINI
-from graphcrm.web import create_app
 
 PAGES = [
     ("/", "/api/accounts", "APEX公司 APEX Co."),
@@ -39,10 +39,10 @@ PAGES = [
 
 
 @pytest.fixture
-def app(seeded, db_path, tmp_path, monkeypatch):
+def app(seeded, db, tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHCRM_TODAY", "2026-11-23")
     seeded(*SEEDS).close()
-    app = create_app({"DB": str(db_path), "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    app = create_app({"DB": db, "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
     yield app
     app.extensions["graphcrm_store"].close()
 

@@ -3,6 +3,9 @@
 `create_app(config)` builds it; `graphcrm serve` runs it with waitress. Bound to 127.0.0.1 by
 default; served on any other address it requires a login (see `web.auth`). The web layer never
 writes Cypher: every page and its `/api/...` twin call the same library function.
+
+Its modules import each other relatively: installed, this folder is `graphcrm.web`, and the
+type checker reads it where it lies, as `web`.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, jsonify, render_template, request, send_from_directory
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
-from graphcrm.errors import NotFound
+from graphcrm.errors import InvalidValue, NotFound, Unavailable, UserError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -31,6 +35,16 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class NeedsLogin(UserError, RuntimeError):
+    """Serving beyond this machine without a password hash to log in with."""
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with Chinese names readable in /api/... rather than escaped."""
+
+    ensure_ascii = False
 
 
 class RecordIdConverter(PathConverter):
@@ -58,18 +72,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.update(config or {})
-    app.json.ensure_ascii = False  # Chinese names stay readable in /api/...
+    app.json = JSONProvider(app)
     if app.config["REQUIRE_LOGIN"] is None:
         app.config["REQUIRE_LOGIN"] = not is_loopback(app.config["HOST"])
     if app.config["REQUIRE_LOGIN"] and not app.config["PASSWORD_HASH"]:
-        raise RuntimeError(
+        raise NeedsLogin(
             f"serving on {app.config['HOST']} (beyond this machine) needs a login: "
             "set GRAPHCRM_PASSWORD_HASH "
             "to the output of `graphcrm hash-password`"
         )
 
-    from graphcrm.web import auth, db
-    from graphcrm.web.blueprints import accounts, home, imports, opportunities, paths, people, referrals
+    from . import auth, db
+    from .blueprints import accounts, home, imports, opportunities, paths, people, referrals
 
     db.init_app(app)
     auth.init_app(app)
@@ -77,7 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     _errors(app)
 
-    from graphcrm.web.graphs import VIS_DIR
+    from .graphs import VIS_DIR
 
     @app.route("/vendor/<any('vis-network.min.js', 'vis-network.css'):filename>")
     def vendor(filename: str) -> Any:
@@ -92,7 +106,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _errors(app: Flask) -> None:
-    """Unknown ids and bad parameters as a page (or JSON under /api), never a stack trace."""
+    """A user's mistake as a page (or JSON under /api) with its message, status from `_status`.
+    Any other exception is a bug: Flask logs it and answers 500, without the stack trace."""
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
@@ -102,14 +117,22 @@ def _errors(app: Flask) -> None:
             return jsonify({"error": message}), status
         return render_template("error.html", status=status, title=title, message=message), status
 
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound) -> Any:
-        return page(404, "Not found", str(exc))
-
-    @app.errorhandler(ValueError)
-    def bad_value(exc: ValueError) -> Any:
-        return page(400, "Bad request", str(exc))
+    @app.errorhandler(UserError)
+    def user_error(exc: UserError) -> Any:
+        status, title = _status(exc)
+        return page(status, title, str(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         return page(exc.code or 500, exc.name, exc.description or exc.name)
+
+
+def _status(error: UserError) -> tuple[int, str]:
+    """An unknown id is 404, a database that cannot be reached 503, any other mistake 400."""
+    if isinstance(error, NotFound):
+        return 404, "Not found"
+    if isinstance(error, InvalidValue):  # before Unavailable: a store's BadParameter is both
+        return 400, "Bad request"
+    if isinstance(error, Unavailable):
+        return 503, "Database unavailable"
+    return 400, "Bad request"

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
+from graphcrm.errors import InvalidValue
 from graphcrm.settings import Settings
 
 
@@ -34,9 +35,9 @@ def arg_int(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number (got {raw!r})") from None
+        raise InvalidValue(f"{name} must be a whole number (got {raw!r})") from None
     if not low <= value <= high:
-        raise ValueError(f"{name} must be from {low} to {high} (got {value})")
+        raise InvalidValue(f"{name} must be from {low} to {high} (got {value})")
     return value
 
 

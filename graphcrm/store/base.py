@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Self
 
 from graphcrm import queries
+from graphcrm.errors import InvalidValue, Unavailable
 
 Row = dict[str, Any]
 Statement = tuple[str, Mapping[str, Any]]
@@ -26,18 +27,19 @@ Statement = tuple[str, Mapping[str, Any]]
 BASE_LABEL = "Node"
 
 
-class StoreError(Exception):
-    """A database that cannot be reached or used; the message says what to check."""
+class StoreError(Unavailable):
+    """A database that cannot be reached or used; the message says what to check. Also the
+    base of `BadParameter` and `QueryWrites`, which are the user's own values (`InvalidValue`)."""
 
 
-class BadParameter(StoreError, ValueError):
+class BadParameter(StoreError, InvalidValue):
     """A query parameter the engine cannot take exactly (text with a NUL character, a whole
     number beyond 64 bits, NaN or infinity, a name that is not a plain name): refused before
     anything is sent, so that no value is silently changed or misread. A user's value: the CLI
     shows the message (exit 2), the viewer answers 400."""
 
 
-class QueryWrites(StoreError):
+class QueryWrites(StoreError, InvalidValue):
     """A query run with `read_only` tried to write; nothing was changed."""
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import numbers
-import re
+import functools
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import falkordb
 import redis
@@ -32,6 +31,7 @@ from graphcrm.store.base import (
     relationship_shape,
 )
 from graphcrm.store.embedded import EmbeddedServer
+from graphcrm.store.params import INT_LIMIT, check_keys, check_name, not_finite, nul_text, plain_kind, too_big
 
 T = TypeVar("T")
 LOAD_TIMEOUT_S = 1800  # how long to wait for a server still loading a large database
@@ -124,6 +124,11 @@ class FalkorDBStore(Store):
             f"cannot reach FalkorDB at {self.url}: {exc}; check that the server runs, the host "
             "and port, and the password"
         )
+
+    @overload
+    def _call(self, fn: Callable[[], T]) -> T: ...
+    @overload
+    def _call(self, fn: Callable[[], T], applied: Callable[[], bool]) -> T | None: ...
 
     def _call(self, fn: Callable[[], T], applied: Callable[[], bool] | None = None) -> T | None:
         """Run `fn`; if the embedded server went away, bring it back and retry, unless `applied`
@@ -249,7 +254,7 @@ class FalkorDBStore(Store):
         for statement in queries.statements(text):
             label, prop = _index_target(statement)
             if (label, prop) not in existing:
-                self._create_unless_there(lambda s=statement: self._graph.query(s))
+                self._create_unless_there(functools.partial(self._query, statement))
         constraints = {
             (row["label"], tuple(row["properties"]))
             for row in self.read("CALL db.constraints() YIELD label, properties")
@@ -268,6 +273,10 @@ class FalkorDBStore(Store):
                     "id",
                 )
             )
+
+    def _query(self, text: str) -> Any:
+        """Run `text` on the graph as it is at the call: a reconnect replaces `_graph`."""
+        return self._graph.query(text)
 
     def _create_unless_there(self, create: Callable[[], Any]) -> None:
         """Create an index or constraint; another process opening the same new database at the
@@ -359,22 +368,13 @@ class FalkorDBStore(Store):
 def params_header(params: Mapping[str, Any] | None) -> str:
     """`CYPHER k=v ...` for a query's parameters, as FalkorDB takes them: its client's rules
     (strings double-quoted, `\\` and `"` escaped; names and map keys in backticks), written for speed
-    (an import's batch of 5,000 rows is stringified ~3x faster than by the client).
-
-    This text is where user values meet Cypher, so it refuses (`BadParameter`, naming the
-    parameter) what it cannot write exactly instead of changing it: parameter names other than
-    plain names, text holding a NUL character (the engine would not parse it), whole numbers
-    beyond 64 bits (the engine would silently clamp them), NaN and infinities, map keys with a
-    backtick, and values other than text, numbers, booleans, null, lists and maps."""
+    (an import's batch of 5,000 rows is stringified ~3x faster than by the client). Values are
+    checked as they are written, by the rule of `graphcrm.store.params`."""
     if not params:
         return ""
     parts = []
     for key, value in params.items():
-        if type(key) is not str or not _PARAM_NAME.fullmatch(key):
-            raise BadParameter(
-                f"parameter name {key!r}: expected a plain name (ASCII letters, digits and _, "
-                "not starting with a digit)"
-            )
+        check_name(key)
         try:
             parts.append(f"`{key}`={_literal(value)}")  # backticks: a name such as CYPHER is fine too
         except BadParameter as exc:
@@ -382,30 +382,24 @@ def params_header(params: Mapping[str, Any] | None) -> str:
     return "CYPHER " + " ".join(parts) + " "
 
 
-_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_INT_LIMIT = 2**63
-
-
 def _literal(value: Any) -> str:
     kind = type(value)
     if kind is str:
         if "\x00" in value:
-            raise BadParameter("text with a NUL character (\\0): FalkorDB cannot take it")
+            raise nul_text()
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if value is None:
         return "null"
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
-        if -_INT_LIMIT <= value < _INT_LIMIT:
+        if -INT_LIMIT <= value < INT_LIMIT:
             return repr(value)
-        raise BadParameter(
-            f"a whole number of {value.bit_length()} bits: FalkorDB holds whole numbers from -2^63 to 2^63-1"
-        )
+        raise too_big(value)
     if kind is float:
         if value - value == 0.0:  # finite: NaN and infinities give NaN (math.isfinite, without a call)
             return repr(value)
-        raise BadParameter(f"{value} is not a finite number")
+        raise not_finite(value)
     if kind is list or kind is tuple:
         return "[" + ",".join(map(_literal, value)) + "]"
     if kind is dict:
@@ -414,35 +408,9 @@ def _literal(value: Any) -> str:
         except TypeError:
             keys = "`"  # a key that is not text
         if "`" in keys or "\x00" in keys or "" in value:
-            _bad_keys(value)
+            check_keys(value)
         return "{" + ",".join(f"`{k}`:{_literal(v)}" for k, v in value.items()) + "}"
-    return _literal(_plain_kind(value))
-
-
-def _bad_keys(value: dict[Any, Any]) -> None:
-    for key in value:
-        if type(key) is not str or not key or "`" in key or "\x00" in key:
-            raise BadParameter(
-                f"map key {key!r}: expected non-empty text without a backtick or NUL character"
-            )
-
-
-def _plain_kind(value: Any) -> Any:
-    """A subclass or look-alike (numpy scalar, IntEnum, Mapping) as the plain value it stands for."""
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, list | tuple):
-        return list(value)
-    raise BadParameter(
-        f"cannot send a {type(value).__name__} value (expected text, a number, true/false, null, "
-        "a list or a map)"
-    )
+    return _literal(plain_kind(value))
 
 
 class _Internal(int):

@@ -9,9 +9,10 @@ from flask import Blueprint, current_app, render_template
 from graphcrm.directory import account
 from graphcrm.influencers import influencers
 from graphcrm.network import account_map
-from graphcrm.web.db import get_store
-from graphcrm.web.graphs import vis_data
-from graphcrm.web.views import api
+
+from ..db import get_store
+from ..graphs import vis_data
+from ..views import api
 
 bp = Blueprint("accounts", __name__)
 

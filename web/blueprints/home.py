@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from graphcrm.directory import accounts_overview, opportunities, search
-from graphcrm.web.db import get_store
-from graphcrm.web.views import api, arg_text
+
+from ..db import get_store
+from ..views import api, arg_text
 
 bp = Blueprint("home", __name__)
 

@@ -17,9 +17,11 @@ from flask import Blueprint, current_app, render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from graphcrm.errors import InvalidValue
 from graphcrm.importer import FILE_ORDER, ImportResult, InvalidInput, import_path
-from graphcrm.web.db import get_store
-from graphcrm.web.views import api
+
+from ..db import get_store
+from ..views import api
 
 bp = Blueprint("imports", __name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -47,14 +49,14 @@ def _save(files: list[FileStorage]) -> tuple[str, Path]:
     """Store the uploads in a fresh folder; return its token and what to import from it."""
     files = [f for f in files if f and f.filename]
     if not files:
-        raise ValueError(
+        raise InvalidValue(
             "choose a file to import: CSV files named as in the import formats, an .xlsx, or a .jsonl"
         )
     names = [secure_filename(f.filename or "").lower() for f in files]
     single = len(files) == 1 and names[0].endswith((".xlsx", ".jsonl"))
     wrong = [n for n in names if n not in ALLOWED] if not single else []
     if wrong:
-        raise ValueError(
+        raise InvalidValue(
             f"cannot import {', '.join(wrong)}: expected files named {', '.join(ALLOWED)}, "
             "or one .xlsx workbook, or one .jsonl export"
         )
@@ -69,7 +71,7 @@ def _save(files: list[FileStorage]) -> tuple[str, Path]:
 
 def _target(token: str) -> Path:
     if not TOKEN.match(token or "") or not (_base() / token).is_dir():
-        raise ValueError("this upload is gone: upload the files again")
+        raise InvalidValue("this upload is gone: upload the files again")
     folder = _base() / token
     single = [p for p in folder.iterdir() if p.suffix in (".xlsx", ".jsonl")]
     return single[0] if single else folder
@@ -126,6 +128,6 @@ def import_api() -> Any:
 
 @bp.route("/api/csrf-token")
 def csrf_api() -> Any:
-    from graphcrm.web.auth import csrf_token
+    from ..auth import csrf_token
 
     return api(csrf_token=csrf_token())

@@ -8,11 +8,13 @@ from flask import Blueprint, render_template
 
 from graphcrm.chains import brokers, chains
 from graphcrm.directory import reps
+from graphcrm.errors import InvalidValue
 from graphcrm.network import path_picture
 from graphcrm.paths import warm_paths
-from graphcrm.web.db import get_store
-from graphcrm.web.graphs import vis_data
-from graphcrm.web.views import api, arg_int, arg_text, settings
+
+from ..db import get_store
+from ..graphs import vis_data
+from ..views import api, arg_int, arg_text, settings
 
 bp = Blueprint("paths", __name__)
 
@@ -51,7 +53,7 @@ def find() -> Any:
 @bp.route("/api/paths")
 def find_api() -> Any:
     if arg_text("target") is None:
-        raise ValueError("target is required: the id of the person to reach")
+        raise InvalidValue("target is required: the id of the person to reach")
     return api(**_answers())
 
 

@@ -8,12 +8,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 
 from graphcrm.directory import person_profile
+from graphcrm.errors import InvalidValue
 from graphcrm.export import person_json
 from graphcrm.network import ego_network
 from graphcrm.privacy import forget
-from graphcrm.web.db import get_store
-from graphcrm.web.graphs import vis_data
-from graphcrm.web.views import api, arg_int
+
+from ..db import get_store
+from ..graphs import vis_data
+from ..views import api, arg_int
 
 bp = Blueprint("people", __name__)
 
@@ -80,4 +82,4 @@ def forget_person_api(person_id: str) -> Any:
 
 def _confirmed() -> None:
     if request.form.get("confirm") != "yes" and request.args.get("confirm") != "yes":
-        raise ValueError("forgetting a person cannot be undone: confirm with confirm=yes")
+        raise InvalidValue("forgetting a person cannot be undone: confirm with confirm=yes")

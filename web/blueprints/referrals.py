@@ -8,9 +8,10 @@ from flask import Blueprint, current_app, render_template
 
 from graphcrm.network import referral_tree
 from graphcrm.referrals import referrals
-from graphcrm.web.db import get_store
-from graphcrm.web.graphs import vis_data
-from graphcrm.web.views import api, arg_text
+
+from ..db import get_store
+from ..graphs import vis_data
+from ..views import api, arg_text
 
 bp = Blueprint("referrals", __name__)
 

@@ -1,13 +1,10 @@
-"""Against a live Neo4j: run only when NEO4J_URI is set (skipped otherwise).
+"""Both engines side by side: the embedded FalkorDB and the session's Neo4j (tests/conftest.py).
 
-The database must be empty at the start (use a scratch database: NEO4J_DATABASE); the test
-deletes what it wrote. Each seed imported into Neo4j must export exactly as from the embedded
+Each seed imported into Neo4j must export exactly as from the embedded
 FalkorDB, which proves both engines accept the same Cypher and give the same plain shapes.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -16,25 +13,22 @@ from graphcrm.export import export_lines
 from graphcrm.importer import import_path
 from tests.conftest import SEEDS
 
-pytestmark = pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set")
-
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_seed_exports_the_same_from_both_engines(neo4j_store, store, seed):
-    for target in (neo4j_store, store):
+def test_seed_exports_the_same_from_both_engines(neo4j_store, embedded_store, seed):
+    for target in (neo4j_store, embedded_store):
         import_path(target, seed_path(seed), progress=False)
-    assert list(export_lines(neo4j_store)) == list(export_lines(store))
-    neo4j_store.write([("MATCH (n:Node) DETACH DELETE n", {})])
+    assert list(export_lines(neo4j_store)) == list(export_lines(embedded_store))
 
 
-def test_plain_shapes_match(neo4j_store, store):
+def test_plain_shapes_match(neo4j_store, embedded_store):
     query = "MATCH p = (a:Person)-[r:KNOWS]->(b:Person) RETURN a, r, p ORDER BY a.id, b.id LIMIT 5"
-    for target in (neo4j_store, store):
+    for target in (neo4j_store, embedded_store):
         import_path(target, seed_path("jinchang"), progress=False)
-    assert neo4j_store.read(query) == store.read(query)
+    assert neo4j_store.read(query) == embedded_store.read(query)
 
 
-def test_every_question_answers_the_same_on_both_engines(neo4j_store, store):
+def test_every_question_answers_the_same_on_both_engines(neo4j_store, embedded_store):
     import dataclasses
     import datetime as dt
 
@@ -42,7 +36,7 @@ def test_every_question_answers_the_same_on_both_engines(neo4j_store, store):
     from graphcrm.settings import Settings
 
     settings = Settings(today=dt.date(2026, 11, 23))
-    for target in (neo4j_store, store):
+    for target in (neo4j_store, embedded_store):
         for seed in SEEDS:
             import_path(target, seed_path(seed), progress=False)
 
@@ -58,5 +52,5 @@ def test_every_question_answers_the_same_on_both_engines(neo4j_store, store):
         ]
 
     assert [dataclasses.asdict(a) for a in answers(neo4j_store)] == [
-        dataclasses.asdict(a) for a in answers(store)
+        dataclasses.asdict(a) for a in answers(embedded_store)
     ]
