@@ -629,16 +629,30 @@ def forget_command(store: Store, person_id: str, dry_run: bool, as_json: bool) -
 @click.option("--threads", default=8, show_default=True, help="Requests served at once.")
 def serve(host: str, port: int, db_url: str | None, threads: int) -> None:
     """Start the viewer (waitress), on 127.0.0.1 unless told otherwise."""
+    import ipaddress
+
     import waitress
 
     from graphcrm.web import create_app
 
+    try:  # an IPv4-mapped address (::ffff:127.0.0.1) is its IPv4 address: waitress binds that
+        mapped = ipaddress.IPv6Address(host).ipv4_mapped
+    except ValueError:
+        mapped = None
+    bind = str(mapped) if mapped else host
     app = create_app({"DB": db_url, "HOST": host})
-    click.echo(f"graphcrm viewer on http://{host}:{port}/ (Ctrl+C to stop)")
+    shown = f"[{bind}]" if ":" in bind else bind
+    click.echo(f"graphcrm viewer on http://{shown}:{port}/ (Ctrl+C to stop)")
     # waitress reads a whole request before Flask sees it, by default up to 1 GB: let Flask
     # answer an upload over its limit with a page (413), and waitress cut off anything far over
     limit = 4 * app.config["MAX_CONTENT_LENGTH"]
-    waitress.serve(app, host=host, port=port, threads=threads, ident="graphcrm", max_request_body_size=limit)
+    try:
+        waitress.serve(
+            app, host=bind, port=port, threads=threads, ident="graphcrm", max_request_body_size=limit
+        )
+    except OSError as exc:  # binding: the port is taken, the address is not this machine's
+        reason = (exc.strerror or str(exc)).lower()
+        raise UserError(f"cannot serve on {shown}:{port}: {reason}") from exc
 
 
 @main.command("hash-password")

@@ -1,7 +1,10 @@
-"""Parsers for the cells of import files, and the problems they report.
+"""Parsers for the cells of import files, the problems they report, and the rules every
+import format follows for text (`check_text`) and ids (`identifier`).
 
 A parser takes the cell text and returns the value to store, or raises `Invalid` with what
 was expected; the importer turns that into `file:row:column: what is wrong (got X, expected Y)`.
+What a parser returns is a value the database can store (`storable`: the store's own rule), so
+an input that passes the check cannot fail on one of its values once writing has begun.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +20,13 @@ from typing import Any
 from graphcrm import formulas
 from graphcrm.errors import InvalidValue
 from graphcrm.schema import STAGES
+from graphcrm.store.base import BadParameter
+from graphcrm.store.params import INT_LIMIT, plain_params
 
 Parser = Callable[[str], Any]
 
+# The largest whole number a database holds (the store's own rule, `graphcrm.store.params`).
+INT_MAX = INT_LIMIT - 1
 # Excel holds at most 32,767 characters in a cell: a longer cell cannot have come from a
 # spreadsheet, could not be exported back to one, and is no note anyone wrote (it is a pasted
 # image, a log, or a quote left open that swallowed the rest of the file).
@@ -50,20 +58,32 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = ":".join(str(part) for part in (self.source, self.row or "", self.column) if part)
+        where = ":".join(_printable(str(part)) for part in (self.source, self.row or "", self.column) if part)
         return f"{where}: {self.message} (got {self.got!r}, expected {self.expected})"
 
 
-def cell(value: str) -> str:
-    """The text of a non-empty cell as it is stored, checked for what no column accepts: a
-    cell too long (the message gives its length, not the cell), text damaged by a wrong
-    encoding, and a spreadsheet formula (`graphcrm.formulas`: `'` before a formula keeps it
-    as text, and is dropped)."""
+def _printable(text: str) -> str:
+    """A file, sheet or column name as a message shows it: a character that would not print (a
+    terminal's escape code in a column's name) written as its escape, as `got` is."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def check_text(value: str) -> str:
+    """Text as every import format must hold it, CSV, XLSX, LinkedIn and JSON lines alike: at
+    most `MAX_CELL` characters (the message gives its length, not the text), no control
+    character but tabs and line breaks, no half of a character (a lone surrogate, which only
+    JSON can spell, as `\\ud800`, and no database can store), and no text damaged by a wrong
+    encoding. Returns the text unchanged, or raises `Invalid`."""
     if len(value) > MAX_CELL:
         raise Invalid(
             "the cell is too long", f"at most {MAX_CELL:,} characters", got=f"{len(value):,} characters"
         )
     if control := _CONTROL.search(value):
+        if _SURROGATE.match(control.group()):
+            raise Invalid(
+                f"half of a character ({control.group()!r}) at character {control.start() + 1} of the text",
+                "whole characters (one beyond U+FFFF is two \\u escapes in a row, e.g. \\ud83d\\ude00)",
+            )
         raise Invalid(
             f"a control character {control.group()!r} at character {control.start() + 1} of the text",
             "text without control characters (tabs and line breaks are fine)",
@@ -73,6 +93,14 @@ def cell(value: str) -> str:
             "text damaged by a wrong encoding",
             "the original text: export the original file again, as UTF-8 or as GBK, and import that",
         )
+    return value
+
+
+def cell(value: str) -> str:
+    """The text of a non-empty spreadsheet cell as it is stored: `check_text`, then a
+    spreadsheet formula is refused (`graphcrm.formulas`: `'` before a formula keeps it as
+    text, and is dropped)."""
+    check_text(value)
     if value[0] not in _SPECIAL_STARTS:  # most cells: nothing more to look at
         return value
     if formulas.is_formula(value):
@@ -83,10 +111,28 @@ def cell(value: str) -> str:
     return formulas.unquote(value)
 
 
+def storable(value: Any) -> Any:
+    """`value` if the database can store it exactly, else `Invalid`: the store's own rule for
+    what a query parameter may hold (`graphcrm.store.params`: whole numbers within 64 bits,
+    finite numbers, no NUL...), applied when the input is checked, so that no write can fail on
+    a value half-way through an import. Text has passed `check_text`, which is stricter."""
+    if type(value) is str:
+        return value
+    try:
+        plain_params({"value": value})
+    except BadParameter as exc:
+        raise Invalid(
+            "a value the database cannot hold", str(exc).removeprefix("parameter $value: ")
+        ) from None
+    return value
+
+
 _SPECIAL_STARTS = frozenset((*formulas.FORMULA_STARTS, formulas.QUOTE))
 # NUL (no engine stores it), escape codes that would drive the terminal a name is printed on,
 # and the other C0/C1 controls: no text anyone typed holds them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A lone surrogate is half of a character: JSON can spell one (`"\\ud800"`), UTF-8 cannot.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def one_of(values: Iterable[str], what: str) -> Parser:
@@ -115,7 +161,8 @@ def list_of(values: Iterable[str], what: str) -> Parser:
 
 
 def number(low: float | None = None, high: float | None = None) -> Parser:
-    """A decimal number, optionally within [low, high]."""
+    """A decimal number, optionally within [low, high]; never NaN or an infinity (no database
+    holds them: `storable`)."""
     if low is not None and high is not None:
         expected = f"a number from {low:g} to {high:g}"
     elif low is not None:
@@ -128,8 +175,10 @@ def number(low: float | None = None, high: float | None = None) -> Parser:
             value = float(text.replace(",", "").replace("_", ""))
         except ValueError:
             raise Invalid("not a number", expected) from None
-        if math.isnan(value) or math.isinf(value):
+        if math.isnan(value):
             raise Invalid("not a number", expected)
+        if math.isinf(value):
+            raise Invalid("a number too big for the database", f"{expected}, below 1.8e308")
         if (low is not None and value < low) or (high is not None and value > high):
             raise Invalid("number out of range", expected)
         return value
@@ -138,18 +187,30 @@ def number(low: float | None = None, high: float | None = None) -> Parser:
 
 
 def integer(low: int = 1) -> Parser:
-    """A whole number of at least `low`."""
+    """A whole number from `low` to `INT_MAX` (2^63-1, the largest a database holds)."""
+    expected = f"a whole number of at least {low}"
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise Invalid("not a whole number", f"a whole number of at least {low}") from None
+            if digits := _DIGITS.fullmatch(text.strip()):  # more digits than Python reads
+                value = -INT_LIMIT - 1 if digits.group(1) == "-" else INT_LIMIT
+            else:
+                raise Invalid("not a whole number", expected) from None
         if value < low:
-            raise Invalid("number out of range", f"a whole number of at least {low}")
+            raise Invalid("number out of range", expected)
+        if value > INT_MAX:
+            raise Invalid(
+                "a number too big for the database",
+                f"a whole number from {low} to {INT_MAX:,} (2^63-1, the largest a database holds)",
+            )
         return value
 
     return parse
+
+
+_DIGITS = re.compile(r"([+-]?)\d[\d_]*")
 
 
 def date(text: str) -> str:
@@ -190,13 +251,56 @@ def text(value: str) -> str:
 
 
 def identifier(value: str) -> str:
-    """An id: any text without leading/trailing spaces or control characters, but `.` and
-    `..`, which a browser would read as a step in the address of the record's page."""
+    """An id, one rule for every format (CSV, XLSX, LinkedIn, JSON lines): text as
+    `check_text` takes it, without line breaks or tabs, without spaces at its ends, without
+    invisible characters, and not `.` or `..` (a browser would read them as a step in the
+    address of the record's page).
+
+    Invisible characters (a byte order mark, zero-width spaces and joiners, right-to-left
+    overrides and every other format character, Unicode's "default ignorable" code points, the
+    line and paragraph separators) are refused, naming the character and where it is: they make
+    an id that looks like another one and is not, and they come from pasting or from someone
+    hiding what an id says, which the user should see rather than have silently changed.
+    Letters written composed or decomposed (é as one character or as e and an accent: macOS
+    and some input methods write the second) are the same text to Unicode and look the same
+    to anyone: they are stored composed (NFC), so both spellings are one id.
+    """
+    if not value.isascii():
+        if hidden := _invisible(value):
+            at, char = hidden
+            raise Invalid(
+                f"an invisible character U+{ord(char):04X} ({_char_name(char)}) at character {at} of the id",
+                "an id of visible characters: retype the id (an invisible character makes a look-alike of "
+                "another id)",
+            )
+        value = unicodedata.normalize("NFC", value)
     if any(ord(c) < 32 for c in value):
         raise Invalid("an id with control characters", "an id of printable characters")
+    if value != value.strip():
+        raise Invalid("an id with a space at its start or end", "an id without spaces around it")
     if value in (".", ".."):
         raise Invalid("an id that is only dots", "an id with a letter or digit in it")
     return value
+
+
+# Invisible in an id: every format character (category Cf: BOM, zero-width space, joiners, bidi
+# marks, embeddings, overrides and isolates, soft hyphen, word joiner, tags...), the other
+# default-ignorable code points, and the line and paragraph separators.
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2028\u2029\u3164\ufe00-\ufe0f\uffa0\U000e0000-\U000e0fff]"
+)
+
+
+def _invisible(value: str) -> tuple[int, str] | None:
+    """The position (from 1) and character of the first invisible character in `value`."""
+    for at, char in enumerate(value, start=1):
+        if unicodedata.category(char) == "Cf" or _IGNORABLE.match(char):
+            return at, char
+    return None
+
+
+def _char_name(char: str) -> str:
+    return unicodedata.name(char, "unnamed").lower()
 
 
 def semicolon_list(value: str) -> list[str]:

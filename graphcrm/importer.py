@@ -33,7 +33,8 @@ from graphcrm.schema import (
     stage_property,
 )
 from graphcrm.store import Store
-from graphcrm.tabular import Table, TableError, clip, read_csv, read_xlsx, unopenable
+from graphcrm.tabular import Table, TableError, clip, read_csv, unopenable
+from graphcrm.workbook import read_xlsx
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False, progress: bo
     if problem := unopenable(path):
         raise InvalidInput([problem])
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        from graphcrm.export import plan_jsonl
+        from graphcrm.jsonlines import plan_jsonl
 
         plan, read_problems = plan_jsonl(path)
     else:
@@ -105,13 +106,22 @@ def apply_plan(
     dry_run: bool = False,
     progress: bool = True,
 ) -> ImportResult:
-    """Check `plan` against the database, then write it unless there is any problem or dry_run."""
+    """Check `plan` against the database, then write it unless there is any problem or dry_run.
+    A write holds the database's write lock from the check to its last batch, so that another
+    writer at the same time finds the graph as it was before or after this import, never between."""
+    if dry_run:
+        _check(store, plan, read_problems)
+        return ImportResult(plan.counts, written=False)
+    with store.exclusive():  # from the check to the last write: no other writer in between
+        _check(store, plan, read_problems)
+        plan.write(store, progress=progress)
+    return ImportResult(plan.counts, written=True)
+
+
+def _check(store: Store, plan: Plan, read_problems: Sequence[str]) -> None:
     problems = [*read_problems, *map(str, plan.check(store))]
     if problems:
         raise InvalidInput(problems)
-    if not dry_run:
-        plan.write(store, progress=progress)
-    return ImportResult(plan.counts, written=not dry_run)
 
 
 # -- how each file's rows enter the plan --------------------------------------------------------
@@ -314,13 +324,13 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
     problems: list[str] = []
     tables: list[Table] = []
     if path.is_dir():
-        found = {p.stem.lower(): p for p in path.iterdir() if p.suffix.lower() == ".csv"}
+        found, problems = _csv_files(path)
         unknown = sorted(set(found) - set(FILES))
         problems += [
             f"{found[n].name}: unknown file (expected one of {', '.join(f + '.csv' for f in FILE_ORDER)})"
             for n in unknown
         ]
-        if not set(found) & set(FILES) and not unknown:
+        if not set(found) & set(FILES) and not unknown and not problems:
             problems.append(
                 f"{path}: no import files found (expected {', '.join(f + '.csv' for f in FILE_ORDER)})"
             )
@@ -364,6 +374,24 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
     return tables, problems
 
 
+def _csv_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """The folder's CSV files by table name (the file name in lower case, without `.csv`), and a
+    problem for each table named by two files or more (`people.csv` and `People.csv`): names
+    that differ only in capitals are one file on Windows and macOS, so which one was meant
+    cannot be known; neither is read."""
+    named: dict[str, list[Path]] = {}
+    for file in sorted(folder.iterdir()):
+        if file.suffix.lower() == ".csv":
+            named.setdefault(file.stem.lower(), []).append(file)
+    problems = [
+        f"{files[0].name}: two files for one table (got {' and '.join(f.name for f in files)}, "
+        f"expected one {name}.csv: names that differ only in capitals are one file on Windows and macOS)"
+        for name, files in named.items()
+        if len(files) > 1
+    ]
+    return {name: files[0] for name, files in named.items() if len(files) == 1}, problems
+
+
 def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
     """Check one table's header and cells, adding its rows to `plan` and its problems too."""
     if not _check_header(spec, table, plan):
@@ -381,7 +409,7 @@ def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
                     ok = False
                 continue
             try:
-                row[column.name] = column.parse(F.cell(cell))
+                row[column.name] = F.storable(column.parse(F.cell(cell)))
             except F.Invalid as exc:
                 got = exc.got if exc.got is not None and exc.got != cell else cell
                 plan.problems.append(

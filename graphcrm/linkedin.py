@@ -61,7 +61,8 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
     pasted: int | None = None  # the row where a second export's Notes lines begin
     for number, raw in zip(table.numbers, table.rows, strict=True):
         where = Where(path.name, number, "")
-        if pasted is not None or raw["first name"].lower() == "notes:" or _header_score(raw.values()) >= 3:
+        notes = raw.get("first name", "").lower() == "notes:"
+        if pasted is not None or notes or _header_score(raw.values()) >= 3:
             pasted = number if pasted is None else pasted
             if _header_score(raw.values()) >= 3:  # the second export's header ends its Notes
                 plan.problems.append(_pasted(path.name, pasted, number))
@@ -92,7 +93,12 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
             )
             continue
         company = row["company"].strip()
-        person_id = _person_id(row["url"], name, company)
+        person_id = _made_id(plan, _person_id(row["url"], name, company), where.at("url"))
+        org_id = companies.get(company.lower())
+        if company and org_id is None:
+            org_id = _made_id(plan, "li-org:" + re.sub(r"\s+", "-", company.lower()), where.at("company"))
+        if person_id is None or (company and org_id is None):
+            continue
         props = {
             "name": name,
             "title": row["position"],
@@ -102,10 +108,8 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
         }
         if not plan.add_node(person_id, "Person", {k: v for k, v in props.items() if v}, where):
             continue  # the same profile twice: reported once, as a duplicate id
-        if company:
-            org_id = companies.get(company.lower())
-            if org_id is None:
-                org_id = "li-org:" + re.sub(r"\s+", "-", company.lower())
+        if company and org_id is not None:
+            if company.lower() not in companies:
                 companies[company.lower()] = org_id
                 plan.add_node(
                     org_id,
@@ -217,11 +221,25 @@ def _cells(plan: Plan, raw: dict[str, str], where: Where) -> dict[str, str] | No
     row: dict[str, str] = {}
     for column in HEADER:
         try:
-            row[column] = F.cell(raw[column]) if raw[column] else ""
+            row[column] = F.cell(raw[column]) if raw.get(column) else ""
         except F.Invalid as exc:
             got = exc.got if exc.got is not None else clip(raw[column])
             plan.problems.append(Problem(where.source, where.row, column, exc.problem, got, exc.expected))
     return row if len(row) == len(HEADER) else None
+
+
+def _made_id(plan: Plan, made: str, where: Where) -> str | None:
+    """An id made from a connection's URL or company, held to the rule every id is
+    (`graphcrm.fields.identifier`: no invisible characters...), or None with its problem."""
+    try:
+        return F.identifier(made)
+    except F.Invalid as exc:
+        plan.problems.append(
+            Problem(
+                where.source, where.row, where.column, f"{exc.problem} made from it", clip(made), exc.expected
+            )
+        )
+        return None
 
 
 def _full_name(first: str, last: str) -> str:

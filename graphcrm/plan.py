@@ -20,6 +20,7 @@ from graphcrm.schema import SYMMETRIC_TIES
 from graphcrm.store import Store
 
 PERSON = ("Person",)
+Row = dict[str, Any]
 BATCH_ROWS = 5000
 STAGE_TOLERANCE = 0.5  # percentage points
 
@@ -295,13 +296,34 @@ class Plan:
         return new, old
 
     def write(self, store: Store, progress: bool = True) -> None:
-        """Write nodes then relationships, `BATCH_ROWS` rows per transaction."""
+        """Write nodes then relationships, `BATCH_ROWS` rows per transaction, holding the
+        database's write lock; if a batch fails (or the import is interrupted), what the
+        earlier batches wrote is undone (`Undo`) before the error goes on. Only a process killed
+        outright leaves whole batches behind, which running the import again completes."""
         new, old = self.rel_rows()
         parts = (
             ("import/merge_nodes", self.node_rows()),
             ("import/create_relationships", new),
             ("import/merge_relationships", old),
         )
+        with store.exclusive():
+            undo = Undo.read(store, list(self.nodes), self.existing, old)
+            try:
+                self._write_parts(store, parts, progress)
+            except BaseException as exc:
+                try:
+                    undo.apply(store)
+                except Exception as again:
+                    exc.add_note(
+                        f"undoing the batches already written failed too ({again}): the database "
+                        "holds whole batches of this import; running it again completes it"
+                    )
+                raise
+
+    @staticmethod
+    def _write_parts(
+        store: Store, parts: tuple[tuple[str, list[dict[str, Any]]], ...], progress: bool
+    ) -> None:
         with tqdm(
             total=sum(len(rows) for _, rows in parts),
             unit="row",
@@ -325,6 +347,60 @@ class Plan:
         for rel in self.rels:
             counts[rel.type] += 1
         return dict(counts)
+
+
+@dataclass
+class Undo:
+    """What an import is about to change, read just before it writes (under the write lock),
+    so that an import failing part-way can leave the database as it was: the nodes it creates
+    are deleted with their ties, the nodes it changes get their properties and Rep label back,
+    and the relationships it merges between nodes already there are removed (when new) or get
+    their properties back. The version still goes up: the graph is the same, not the bytes."""
+
+    created: list[str]
+    nodes: list[dict[str, Any]]
+    absent: list[dict[str, Any]]
+    before: list[dict[str, Any]]
+
+    @classmethod
+    def read(
+        cls, store: Store, ids: list[str], existing: set[str] | None, merged: list[dict[str, Any]]
+    ) -> Undo:
+        """The undo of writing the nodes `ids` and merging the relationship rows `merged`."""
+        nodes = [row for chunk in _chunks(ids) for row in store.run("import/undo_read_nodes", {"ids": chunk})]
+        found = {row["id"] for row in nodes}
+        created = [i for i in ids if i not in found and (existing is None or i not in existing)]
+        keys = []
+        for row in merged:
+            keys.append(
+                {"type": row["type"], "source": row["source"], "target": row["target"], "kind": row["kind"]}
+            )
+            if row["type"] in SYMMETRIC_TIES:
+                keys.append({**keys[-1], "source": row["target"], "target": row["source"]})
+        before = [
+            row
+            for chunk in _chunks(keys)
+            for row in store.run("import/undo_read_relationships", {"rows": chunk})
+        ]
+        there = {(r["type"], r["source"], r["target"], r["kind"]) for r in before}
+        absent = [k for k in keys if (k["type"], k["source"], k["target"], k["kind"]) not in there]
+        return cls(created, nodes, absent, before)
+
+    def apply(self, store: Store) -> None:
+        """Put back what the import changed (each step in batches of one transaction)."""
+        for chunk in _chunks(self.absent):
+            store.run_write("import/undo_delete_relationships", [{"rows": chunk}])
+        for chunk in _chunks(self.before):
+            store.run_write("import/undo_restore_relationships", [{"rows": chunk}])
+        for chunk in _chunks(self.created):
+            store.run_write("import/undo_delete_nodes", [{"ids": chunk}])
+        for chunk in _chunks(self.nodes):
+            store.run_write("import/undo_restore_nodes", [{"rows": chunk}])
+
+
+def _chunks(items: list[Any], size: int = BATCH_ROWS) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def find_labels(store: Store, ids: set[str]) -> dict[str, list[str]]:

@@ -13,6 +13,8 @@ NODE_LABELS = ("Account", "Org", "Person", "Opportunity")
 REP_LABEL = "Rep"
 # One node without the base label holds the graph's version (cypher/store/touch.cypher).
 VERSION_LABEL = "GraphVersion"
+# One node without the base label is the write lock (cypher/store/lock.cypher).
+WRITE_LOCK_LABEL = "WriteLock"
 
 SYMMETRIC_TIES = ("KNOWS", "ALLY", "OPPOSES", "KIN")
 DIRECTED_TIES = ("INFLUENCES", "REPORTS_TO", "TIED_TO")

@@ -1,26 +1,27 @@
-"""Read the import files: CSV (UTF-8, UTF-8 with BOM, or GB18030/GBK) and XLSX sheets.
+"""Read CSV import files (UTF-8, UTF-8 with BOM, or GB18030/GBK) as tables; workbooks are read
+by `graphcrm.workbook` into the same `Table`.
 
-Every cell comes back as a stripped string ("" when empty), every row with the number a
-spreadsheet shows for it (the header is row 1), so that messages can point at it. A file that
-is not CSV text (a workbook or UTF-16 text named .csv, binary data, a file whose lines are in
-two encodings) is refused here with what it is and what to do.
+Every cell comes back as a stripped string, every row with the number a spreadsheet shows for
+it (the header is row 1), so that messages can point at it; a row keeps its non-empty cells
+only. A file that is not CSV text (a workbook or UTF-16 text named .csv, binary data, a file
+whose lines are in two encodings) is refused here with what it is and what to do, and so is a
+header of more than `MAX_COLUMNS` columns, before it is parsed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import csv
 import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
 import pandas as pd
 
 from graphcrm.errors import UserError
-from graphcrm.formulas import FORMULA_STARTS, QUOTE
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 # What some files that are not CSV text start with.
@@ -28,6 +29,10 @@ ZIP = b"PK\x03\x04"  # .xlsx (a zip of XML files)
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, or a password-protected .xlsx
 UTF16 = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" (UTF-16, tab-separated)
 CSV_HELP = 'save it from Excel as "CSV UTF-8 (Comma delimited)"'
+# The most columns a table may have (an import file has at most 13; a wide CRM export 60 or so):
+# checked on the header line before the parser makes a column of every field (a CSV of 200,000
+# columns took 25 s and 1 GB to refuse for its unknown columns), and on every row of a workbook.
+MAX_COLUMNS = 1_000
 
 
 class TableError(UserError):
@@ -40,7 +45,7 @@ class Table:
 
     source: str  # "people.csv" or "book.xlsx[people]"
     columns: list[str]
-    rows: list[dict[str, str]]
+    rows: list[dict[str, str]]  # the non-empty cells of each row by column: an empty cell is absent
     numbers: list[int] = field(default_factory=list)  # spreadsheet row number of each row
 
     def __post_init__(self) -> None:
@@ -170,7 +175,9 @@ def read_csv_text(text: str, source: str, skip_lines: int = 0) -> Table:
     body = "".join(text.splitlines(keepends=True)[skip_lines:]) if skip_lines else text
     if not body.strip():
         raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)")
-    _refuse_other_separator(body[: body.find("\n")], source, skip_lines + 1)
+    header = body[: body.find("\n")] if "\n" in body else body
+    _refuse_other_separator(header, source, skip_lines + 1)
+    _refuse_too_many_columns(header, source, skip_lines + 1)
     return _parse(io.StringIO(body), source, None, skip_lines)
 
 
@@ -186,9 +193,23 @@ def read_csv(path: Path) -> Table:
     encoding = encoding_of(data, path.name)
     if not data or data.isspace():
         raise TableError(f"{path.name}:1: the file is empty (got nothing, expected a header row)")
-    header = data[: data.find(b"\n") if b"\n" in data else 4096]
-    _refuse_other_separator(header.decode(encoding, errors="replace"), path.name, 1)
+    header = data[: data.find(b"\n")] if b"\n" in data else data
+    if header.count(b",") >= MAX_COLUMNS:  # a comma is no part of a GB18030 character
+        _refuse_too_many_columns(header.decode(encoding, errors="replace"), path.name, 1)
+    _refuse_other_separator(header[:4096].decode(encoding, errors="replace"), path.name, 1)
     return _parse(io.BytesIO(data), path.name, encoding, 0)
+
+
+def _refuse_too_many_columns(header: str, source: str, line: int) -> None:
+    """A header line of more than `MAX_COLUMNS` columns, refused before it is parsed."""
+    if header.count(",") < MAX_COLUMNS:
+        return
+    count = len(next(csv.reader([header]), []))
+    if count > MAX_COLUMNS:
+        raise TableError(
+            f"{source}:{line}: the header has too many columns (got {count:,} columns, expected at most "
+            f"{MAX_COLUMNS:,}: is this the file you meant? the import files have at most 13 columns)"
+        )
 
 
 def _refuse_other_separator(header: str, source: str, line: int) -> None:
@@ -236,9 +257,8 @@ def _parse(buffer: IO[Any], source: str, encoding: str | None, skip_lines: int) 
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)") from exc
-    records = [[str(c).strip() for c in row] for row in frame.itertuples(index=False)]
-    del frame
-    return _table(source, records, first_number=skip_lines + 1)
+    records = ([str(c).strip() for c in row] for row in frame.itertuples(index=False))
+    return table_from(source, enumerate(records, start=skip_lines + 1))
 
 
 def _parser_line(message: str, skip_lines: int) -> str:
@@ -250,16 +270,19 @@ def _parser_line(message: str, skip_lines: int) -> str:
     return "1"
 
 
-def _table(source: str, records: list[list[str]], first_number: int) -> Table:
-    """A table from rows of cells; the first record is the header, numbered `first_number`."""
-    if not records or not any(records[0]):
+def table_from(source: str, records: Iterable[tuple[int, list[str]]]) -> Table:
+    """A table from rows of cells, each with its row number, taken one at a time; the first
+    record is the header. Each row keeps its non-empty cells only."""
+    rest = iter(records)
+    _, first = next(rest, (1, []))
+    if not any(first):
         raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)")
-    header = [c.strip().lower() for c in records[0]]
+    header = [c.strip().lower() for c in first]
     while header and not header[-1]:
         header.pop()
     rows: list[dict[str, str]] = []
     numbers: list[int] = []
-    for number, record in enumerate(records[1:], start=first_number + 1):
+    for number, record in rest:
         if not any(record):
             continue
         extra = [c for c in record[len(header) :] if c]
@@ -269,7 +292,7 @@ def _table(source: str, records: list[list[str]], first_number: int) -> Table:
                 f"(got extra {clip(extra[0])!r}, expected {len(header)} columns; quote values that "
                 "hold commas)"
             )
-        rows.append(dict(zip(header, record, strict=False)))
+        rows.append({column: value for column, value in zip(header, record, strict=False) if value})
         numbers.append(number)
     return Table(source, header, rows, numbers)
 
@@ -277,67 +300,3 @@ def _table(source: str, records: list[list[str]], first_number: int) -> Table:
 def clip(text: str, limit: int = 80) -> str:
     """A user's text cut short for a one-line message."""
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def read_xlsx(path: Path) -> dict[str, Table]:
-    """Every sheet of a workbook, by lower-case sheet name.
-
-    Read with openpyxl itself, formulas as formulas: a formula cell comes back as its text
-    (`=SUM(A1)`) for the importer to refuse, and a text cell Excel keeps as text (typed with a
-    leading `'`, its "quote prefix") comes back with that `'`, as a CSV would hold it."""
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise TableError(_not_a_workbook(path, exc)) from exc
-    try:
-        tables: dict[str, Table] = {}
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()  # some writers record wrong dimensions
-            records = [[_cell(c) for c in row] for row in sheet.iter_rows()]
-            if not any(any(record) for record in records):
-                continue  # an empty sheet (Excel's Sheet2) holds nothing to import
-            tables[str(sheet.title).strip().lower()] = _table(f"{path.name}[{sheet.title}]", records, 1)
-        return tables
-    finally:
-        book.close()
-
-
-def _not_a_workbook(path: Path, exc: Exception) -> str:
-    """What a file named .xlsx is when openpyxl cannot open it."""
-    try:
-        with path.open("rb") as handle:
-            start = handle.read(8192)
-    except OSError as error:
-        return f"{path.name}: cannot read the file ({error.strerror})"
-    if start.startswith(OLE):
-        return (
-            f"{path.name}: the file is an old Excel workbook (.xls) or a password-protected one (got an "
-            "Excel 97-2003 or encrypted file, expected an .xlsx workbook: save it from Excel as .xlsx, "
-            "without a password)"
-        )
-    if start and b"\x00" not in start:
-        return (
-            f"{path.name}: the file is text, not a workbook (got text named .xlsx, expected an .xlsx "
-            "workbook; a CSV file is imported under the name of its table, e.g. people.csv)"
-        )
-    detail = " ".join(str(exc).split()) or type(exc).__name__
-    return f"{path.name}: cannot read the workbook ({detail}; expected an .xlsx file)"
-
-
-def _cell(cell: Any) -> str:
-    """A workbook cell as the text a CSV would hold."""
-    value = getattr(cell, "value", None)
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if cell.data_type == "f" and not isinstance(value, str):
-        value = getattr(value, "text", None) or "=" + str(value)  # an array formula
-    text = str(value).strip()
-    if cell.data_type == "s" and text.startswith(FORMULA_STARTS) and cell.style_array.quotePrefix:
-        return QUOTE + text
-    return text

@@ -1,9 +1,10 @@
-"""Access to the viewer served beyond this machine: login on every route, slowed guessing,
-sessions held by the server (logout and a password change end them), safe redirects, response
-headers, and the upload size limit through the real server (waitress).
+"""Access to the viewer served beyond this machine: login on every route, guessing refused
+(per client, per account, per browser) without holding a worker, sessions held by the server
+(logout and a password change end them), safe redirects, response headers, the upload size
+limit through the real server (waitress), the private upload folder, and `serve --host`.
 
-Delays are asserted as the seconds the server asks to sleep (`web_auth.time` is replaced by a
-clock that records them), never by measuring time.
+Waits are read from the server's answers (429 and Retry-After) with `web_auth.time` replaced by
+a clock the test moves (and which records any sleep: none may happen), never by measuring time.
 """
 
 from __future__ import annotations
@@ -11,16 +12,26 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import os
 import re
 import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+import waitress
 from graphcrm.web import auth as web_auth
 from graphcrm.web import create_app, is_loopback
+from waitress import wasyncore
 from werkzeug.security import generate_password_hash
 
+from bench.soak import free_port
 from bench.soak import served as serve_viewer
 from graphcrm.store import open_store
 from tests.conftest import SEEDS, snapshot
@@ -205,27 +216,43 @@ def test_loopback_needs_no_login(demo_folder, tmp_path):
 
 
 # -- wrong passwords ------------------------------------------------------------------------------
+#
+# No worker ever waits: `clock.slept` stays empty. A wrong password is answered at once and earns
+# a wait; a password sent during the wait is refused (429, Retry-After) before it is checked.
+
+
+def _retry_after(response) -> int:
+    assert response.status_code == 429, response.status_code
+    return int(response.headers["Retry-After"])
+
+
+def _earned(client, addr: str) -> int:
+    """A wrong password from `addr`, then at once another: the seconds the second is told to wait."""
+    assert "Wrong password." in login(client, "guess", addr=addr).get_data(as_text=True)
+    return _retry_after(login(client, "guess", addr=addr))
 
 
 def test_wrong_passwords_wait_longer_each_time_up_to_a_cap(app, clock):
     client = app.test_client()
+    earned = []
     for _ in range(8):
-        response = login(client, "guess")
-        assert response.status_code == 200 and "Wrong password." in response.get_data(as_text=True)
-    assert clock.slept == [1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0]
+        earned.append(_earned(client, "192.0.2.1"))
+        clock.now += earned[-1]
+    assert earned == [1, 2, 3, 4, 5, 5, 5, 5]
     assert web_auth.MAX_DELAY_S == 5.0
+    assert clock.slept == []  # each answer came at once: no worker was held
 
 
 def test_delays_are_per_client_and_a_right_password_resets_them(app, clock):
     client = app.test_client()
-    for _ in range(3):
-        login(client, "guess", addr="192.0.2.1")
-    login(client, "guess", addr="192.0.2.2")  # another client starts from one second
-    assert clock.slept == [1.0, 2.0, 3.0, 1.0]
+    earned = []
+    for addr in ("192.0.2.1", "192.0.2.1", "192.0.2.1", "192.0.2.2"):  # another starts from one second
+        earned.append(_earned(client, addr))
+        clock.now += 10
+    assert earned == [1, 2, 3, 1]
     assert login(client, PASSWORD, addr="192.0.2.1").status_code == 302
-    assert clock.slept == [1.0, 2.0, 3.0, 1.0]  # a right password is not slowed
-    login(client, "guess", addr="192.0.2.1")
-    assert clock.slept[-1] == 1.0  # the count started again
+    assert _earned(app.test_client(), "192.0.2.1") == 1  # the count started again
+    assert clock.slept == []
 
 
 def test_no_password_is_checked_while_a_client_must_wait(app, clock, monkeypatch):
@@ -238,7 +265,7 @@ def test_no_password_is_checked_while_a_client_must_wait(app, clock, monkeypatch
     login(client, "guess")
     for password in ("guess2", PASSWORD):
         refused = login(client, password)
-        assert refused.status_code == 429
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
         assert "Too many wrong passwords: wait 1 s and try again." in refused.get_data(as_text=True)
     assert checked == ["guess"]
     assert client.get("/api/accounts").status_code == 401
@@ -246,30 +273,242 @@ def test_no_password_is_checked_while_a_client_must_wait(app, clock, monkeypatch
     assert login(client, PASSWORD).status_code == 302
 
 
-def test_the_failure_table_is_bounded():
-    """An attacker cycling source addresses cannot grow it without end."""
-    access = web_auth.Access()
-    for n in range(web_auth.MAX_CLIENTS + 5_000):
-        access.fail(f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}", 1_000.0)
-    assert len(access.failures) == web_auth.MAX_CLIENTS
-    assert access.wait("10.0.0.0", 1_000.0) == 0.0  # the least recently failed went first
+def test_opening_the_login_page_counts_nothing(app, clock):
+    clock.frozen = True
+    client = app.test_client()
+    for _ in range(web_auth.ACCOUNT_FREE_FAILURES + 5):
+        assert client.head("/login").status_code == 200 and client.get("/login").status_code == 200
+    assert login(client, PASSWORD).status_code == 302
+
+
+def test_guesses_sent_at_once_get_one_check(app, clock, monkeypatch):
+    """A password is counted as wrong from the moment it is let through to be checked: guesses
+    arriving while it is checked are refused (429) without being checked."""
+    clock.frozen = True
+    inside, release = threading.Event(), threading.Event()
+    checked: list[str] = []
+    real = web_auth.check_password_hash
+
+    def slow(hashed: str, password: str) -> bool:
+        checked.append(password)
+        if len(checked) == 1:
+            inside.set()
+            release.wait(60)
+        return real(hashed, password)
+
+    monkeypatch.setattr(web_auth, "check_password_hash", slow)
+    first: dict[str, object] = {}
+    thread = threading.Thread(target=lambda: first.setdefault("answer", login(app.test_client(), "guess")))
+    thread.start()
+    try:
+        assert inside.wait(60)
+        others = [login(app.test_client(), password) for password in ("guess2", "guess3", PASSWORD)]
+    finally:
+        release.set()
+        thread.join(60)
+    assert [r.status_code for r in others] == [429, 429, 429]
+    assert checked == ["guess"]
+    assert first["answer"].status_code == 200  # type: ignore[attr-defined]
+
+
+def test_an_ipv6_client_is_its_64_bit_network(app, clock):
+    """One IPv6 host holds a /64 of addresses: they count as one client (an IPv4-mapped address
+    as its IPv4 address)."""
+    clock.frozen = True
+    client = app.test_client()
+    login(client, "guess", addr="2001:db8:1:2::1")
+    assert login(client, "guess", addr="2001:db8:1:2:ffff::9").status_code == 429
+    assert login(client, "guess", addr="2001:db8:1:3::1").status_code == 200  # another network
+    login(client, "guess", addr="192.0.2.77")
+    assert login(client, "guess", addr="::ffff:192.0.2.77").status_code == 429
+
+
+def test_guessers_from_many_addresses_are_refused_together(app, clock):
+    """One password, so one account: past ACCOUNT_FREE_FAILURES wrong passwords in a row from
+    anywhere, the n-th more makes every browser that has not logged in before wait n seconds
+    (at most ACCOUNT_MAX_DELAY_S), whatever its address."""
+    clock.frozen = True
+    free = web_auth.ACCOUNT_FREE_FAILURES
+    answers = [login(app.test_client(), "guess", addr=f"198.51.100.{n}").status_code for n in range(free + 5)]
+    assert answers == [200] * (free + 1) + [429] * 4
+    assert _retry_after(login(app.test_client(), PASSWORD, addr="198.51.100.200")) == 1  # not checked
+    earned = [1]
+    for n in range(40):
+        clock.now += earned[-1]
+        assert login(app.test_client(), "guess", addr=f"203.0.113.{n}").status_code == 200
+        earned.append(_retry_after(login(app.test_client(), "guess", addr=f"203.0.113.{n + 100}")))
+    cap = int(web_auth.ACCOUNT_MAX_DELAY_S)
+    assert earned[:4] == [1, 2, 3, 4] and earned[cap:] == [cap] * (len(earned) - cap)
+    clock.now += cap
+    assert login(app.test_client(), PASSWORD, addr="203.0.113.250").status_code == 302
+    assert clock.slept == []
+
+
+def _lock_the_account(app, clock) -> None:
+    """Guessers from ever new addresses, until the account waits ACCOUNT_MAX_DELAY_S."""
+    for n in range(1000):
+        response = login(app.test_client(), "guess", addr=f"198.51.{n >> 8}.{n & 255}")
+        if response.status_code == 429:
+            if _retry_after(response) == web_auth.ACCOUNT_MAX_DELAY_S:
+                break
+            clock.now += _retry_after(response)
     assert (
-        access.wait(
-            f"10.0.{(web_auth.MAX_CLIENTS + 4_999) >> 8 & 255}.{(web_auth.MAX_CLIENTS + 4_999) & 255}",
-            1_000.0,
-        )
-        > 0
+        _retry_after(login(app.test_client(), PASSWORD, addr="192.0.2.250")) == web_auth.ACCOUNT_MAX_DELAY_S
     )
+
+
+def test_guessers_cannot_lock_out_a_browser_that_logged_in_before(app, clock):
+    """A right password gives the browser a signed device cookie (DEVICE_LIFETIME_S); with it,
+    only that browser's own wrong passwords make it wait, never the account's or its address's."""
+    clock.frozen = True
+    user = app.test_client()
+    assert login(user, addr="192.0.2.50").status_code == 302
+    cookie = user.get_cookie(web_auth.DEVICE_COOKIE)
+    assert cookie is not None and cookie.http_only and cookie.max_age == web_auth.DEVICE_LIFETIME_S
+    token = user.get("/api/csrf-token").get_json()["csrf_token"]
+    user.post("/logout", data={"csrf_token": token})
+    _lock_the_account(app, clock)
+    # checked while the account waits, even from one of the guessers' addresses
+    assert login(user, "typo", addr="198.51.0.0").status_code == 200
+    assert _retry_after(login(user, PASSWORD, addr="198.51.0.0")) == 1  # its own typo's wait
+    clock.now += 1
+    assert login(app.test_client(), PASSWORD, addr="192.0.2.51").status_code == 429  # a new browser
+    assert login(user, PASSWORD, addr="198.51.0.0").status_code == 302
+    assert user.get("/api/accounts").status_code == 200
+
+
+def test_a_copied_or_forged_device_cookie_buys_few_guesses(app, clock):
+    """Copied to many addresses, a device cookie shares one wait; after DEVICE_MAX_FAILURES wrong
+    passwords in a row it is trusted no more (the address and account waits apply again). A
+    cookie not signed by this server counts for nothing."""
+    clock.frozen = True
+    user = app.test_client()
+    login(user, addr="192.0.2.50")
+    stolen = user.get_cookie(web_auth.DEVICE_COOKIE).value
+    _lock_the_account(app, clock)
+
+    def thief(addr: str, value: str = stolen):
+        client = app.test_client()
+        client.set_cookie(web_auth.DEVICE_COOKIE, value)
+        return login(client, "guess", addr=addr)
+
+    assert thief("203.0.113.1").status_code == 200
+    assert _retry_after(thief("203.0.113.2")) == 1  # the cookie's wait, from another address
+    for n in range(web_auth.DEVICE_MAX_FAILURES - 1):
+        clock.now += web_auth.MAX_DELAY_S
+        assert thief(f"203.0.113.{n + 10}").status_code == 200
+    _lock_the_account(app, clock)  # the account's wait again, which the cookie no longer skips
+    assert thief("203.0.113.100").status_code == 429
+    assert thief("203.0.113.101", stolen[:-2] + "xx").status_code == 429  # a forged cookie
+    assert thief("203.0.113.102", "x").status_code == 429
+
+
+def test_the_failure_tables_are_bounded():
+    """An attacker cycling source addresses or device cookies cannot grow them without end."""
+    access = web_auth.Access()
+    limit = web_auth.MAX_CLIENTS
+    for table in (access.clients, access.devices):
+        for n in range(limit + 5_000):
+            table.fail(f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}", 1_000.0)
+        assert len(table) == limit
+        assert table.wait("10.0.0.0", 1_000.0) == 0.0  # the least recently failed went first
+        last = limit + 4_999
+        assert table.wait(f"10.{last >> 16}.{(last >> 8) & 255}.{last & 255}", 1_000.0) > 0
 
 
 def test_failures_are_forgotten_after_a_while():
     access = web_auth.Access()
     for _ in range(4):
-        delay = access.fail("192.0.2.9", 0.0)
+        delay = access.clients.fail("192.0.2.9", 0.0)
     assert delay == 4.0
-    access.fail("192.0.2.10", web_auth.FAILURE_MEMORY_S + 1)  # later, someone else fails
-    assert "192.0.2.9" not in access.failures
-    assert access.fail("192.0.2.9", web_auth.FAILURE_MEMORY_S + 2) == 1.0
+    access.clients.fail("192.0.2.10", web_auth.FAILURE_MEMORY_S + 1)  # later, someone else fails
+    assert "192.0.2.9" not in access.clients
+    assert access.clients.fail("192.0.2.9", web_auth.FAILURE_MEMORY_S + 2) == 1.0
+
+
+# -- a logged-in user and guessers, through the real server (waitress) ---------------------------
+
+
+class Browser:
+    """A client of a real server from one loopback address (Linux routes all of 127/8 to this
+    machine), keeping its cookies."""
+
+    def __init__(self, port: int, addr: str = "127.0.0.1") -> None:
+        self.port, self.addr = port, addr
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, url: str, form: dict[str, str] | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60, source_address=(self.addr, 0))
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body, headers["Content-Type"] = urlencode(form), "application/x-www-form-urlencoded"
+        conn.request(method, url, body=body, headers=headers)
+        response = conn.getresponse()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        text = response.read().decode()
+        conn.close()
+        return response.status, response.getheader("Retry-After"), text
+
+    def login(self, password: str):
+        page = self.request("GET", "/login")[2]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.request("POST", "/login", {"csrf_token": token, "password": password})
+
+
+def test_a_logged_in_user_is_served_while_guessers_are_refused(app, clock, monkeypatch):
+    """Waitress with 2 workers; 16 guessers from 16 addresses send 5 wrong passwords each while
+    a logged-in user makes 40 requests. A wrong password used to sleep in its worker (here a
+    sleep holds the worker until the test ends: two guessers stopped the user). Now nothing
+    sleeps: the user gets 40 answers of 200, and of the 80 guesses exactly
+    ACCOUNT_FREE_FAILURES + 1 are checked, the rest refused with 429 and Retry-After unchecked."""
+    clock.frozen = True
+    release = threading.Event()
+
+    def held(seconds: float) -> None:  # a real sleep, as long as the test runs
+        clock.slept.append(seconds)
+        release.wait(120)
+
+    monkeypatch.setattr(clock, "sleep", held)
+    checked: list[str] = []
+    real = web_auth.check_password_hash
+    monkeypatch.setattr(web_auth, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=2)
+    port = server.effective_port  # type: ignore[union-attr]
+    running = threading.Thread(target=server.run, daemon=True)
+    running.start()
+    try:
+        user = Browser(port)
+        assert user.login(PASSWORD)[0] == 302
+        checked.clear()
+        start = threading.Event()
+        guesses: list[tuple[int, str | None, str]] = []
+
+        def guess(n: int) -> None:
+            guesser = Browser(port, f"127.0.0.{n + 2}")
+            start.wait(60)
+            guesses.extend(guesser.login(f"guess{n}-{k}") for k in range(5))
+
+        guessers = [threading.Thread(target=guess, args=(n,)) for n in range(16)]
+        for thread in guessers:
+            thread.start()
+        start.set()
+        served = [user.request("GET", "/api/accounts")[0] for _ in range(40)]
+        for thread in guessers:
+            thread.join(120)
+    finally:
+        release.set()
+        wasyncore.close_all(server._map)  # type: ignore[union-attr]
+        running.join(30)
+    assert served == [200] * 40
+    assert clock.slept == []
+    free = web_auth.ACCOUNT_FREE_FAILURES
+    assert len(checked) == free + 1 and all(p.startswith("guess") for p in checked)
+    assert len(guesses) == 80
+    assert sorted(status for status, _, _ in guesses) == [200] * (free + 1) + [429] * (79 - free)
+    assert all(int(wait) >= 1 for status, wait, _ in guesses if status == 429)  # type: ignore[arg-type]
 
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -536,8 +775,7 @@ def test_an_upload_over_20_mb_gets_413_from_the_real_server(served, demo_folder,
             assert json.loads(text) == {"error": json.loads(text)["error"]}
         else:
             assert "Request Entity Too Large" in text
-        uploads = tmpdir / "graphcrm-uploads"
-        assert not uploads.exists() or list(uploads.iterdir()) == []
+        assert [p for uploads in tmpdir.glob("graphcrm-uploads*") for p in uploads.iterdir()] == []
         assert snapshot(store) == before and store.version() == version
 
 
@@ -577,5 +815,127 @@ def test_a_body_far_over_the_limit_is_refused_before_it_is_read(served):
     response = conn.getresponse()
     assert response.status == 413
     conn.close()
-    uploads = tmpdir / "graphcrm-uploads"
-    assert not uploads.exists() or list(uploads.iterdir()) == []
+    assert [p for uploads in tmpdir.glob("graphcrm-uploads*") for p in uploads.iterdir()] == []
+
+
+# -- the upload folder ----------------------------------------------------------------------------
+
+
+def _upload(client) -> None:
+    """A checked upload, kept until it is confirmed."""
+    token = client.get("/api/csrf-token").get_json()["csrf_token"]
+    data = {"csrf_token": token, "files": [(io.BytesIO(b"id,name\nx.up,Up\n"), "people.csv")]}
+    assert client.post("/import", data=data).status_code == 200
+
+
+def test_uploads_go_to_a_private_folder_of_each_server(demo_folder, tmp_path, monkeypatch):
+    """A `graphcrm-uploads` folder left in the temporary directory by someone else (here open to
+    all) is not used: each server makes its own on its first upload (mkdtemp, 0700, named with
+    its process id), and makes a new one if that is removed or replaced. It is removed when the
+    server stops (see test_serving_on_an_ipv4_mapped_loopback_address_works), and a folder of a
+    server that is gone (killed -9) is removed by the next one."""
+    from graphcrm.web.blueprints import imports
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    squatted = tmp_path / "graphcrm-uploads"
+    squatted.mkdir()
+    squatted.chmod(0o777)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    orphan = tmp_path / f"graphcrm-uploads-{int(gone.stdout)}-abc"  # a server's, killed -9
+    (orphan / "token").mkdir(mode=0o700, parents=True)
+    orphan.chmod(0o700)
+    living = tmp_path / f"graphcrm-uploads-{os.getpid()}-abc"  # a server's that still runs
+    living.mkdir(mode=0o700)
+    folders = []
+    for _ in range(2):
+        app = create_app({"DB": str(demo_folder), "TESTING": True})
+        try:
+            client = app.test_client()
+            assert app.extensions.get("graphcrm_uploads") is None  # nothing made before an upload
+            _upload(client)
+            folder = Path(app.extensions.get("graphcrm_uploads") or squatted)
+            folders.append(folder)
+            shutil.rmtree(folder)  # a cleaner of the temporary directory removed it
+            folder.mkdir(mode=0o755)  # and someone else made one under its name
+            _upload(client)
+            assert Path(app.extensions["graphcrm_uploads"]) != folder
+            folders.append(Path(app.extensions["graphcrm_uploads"]))
+            assert list(folder.iterdir()) == []
+        finally:
+            app.extensions["graphcrm_store"].close()
+    assert list(squatted.iterdir()) == []
+    assert len(set(folders)) == 4
+    for folder in folders[1::2]:
+        assert folder.parent == tmp_path and folder.name.startswith(f"graphcrm-uploads-{os.getpid()}-")
+        assert folder.stat().st_mode & 0o777 == 0o700 and folder.stat().st_uid == os.getuid()
+        assert len(list(folder.iterdir())) == 1  # the upload waiting for its confirmation
+    assert not orphan.exists() and living.exists()
+    assert imports.PREFIX == "graphcrm-uploads-"
+
+
+# -- serve --host ---------------------------------------------------------------------------------
+
+
+def _serve(db: Path, *args: str, tmpdir: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "graphcrm", "serve", "--db", str(db), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **({"TMPDIR": str(tmpdir)} if tmpdir else {})},
+    )
+
+
+def test_serving_on_an_ipv4_mapped_loopback_address_works(db_path, tmp_path):
+    """`::ffff:127.0.0.1` is 127.0.0.1 written as IPv6: served there (no login), and the name
+    is accepted in the Host header; this used to end in a traceback (waitress cannot bind it).
+    The server's private upload folder is gone once it has stopped."""
+    port = free_port()
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    proc = _serve(db_path, "--host", "::ffff:127.0.0.1", "--port", str(port), tmpdir=tmpdir)
+    try:
+        for _ in range(600):  # until it answers, or stops
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/accounts", headers={"Host": f"[::ffff:127.0.0.1]:{port}"})
+                response = conn.getresponse()
+                answer = response.status, json.loads(response.read())
+                conn.close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                threading.Event().wait(0.1)
+        else:
+            raise AssertionError("the viewer did not answer")
+        cookie, token = _session(port)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        body = (
+            b'--b\r\nContent-Disposition: form-data; name="files"; filename="people.csv"\r\n\r\n'
+            b"id,name\r\nx.kept,Kept\r\n\r\n--b--\r\n"
+        )
+        headers = {"Content-Type": "multipart/form-data; boundary=b", "Cookie": cookie, "X-CSRF-Token": token}
+        conn.request("POST", "/import", body=body, headers=headers)  # checked, kept until confirmed
+        assert conn.getresponse().status == 200
+        conn.close()
+        assert [len(list(f.iterdir())) for f in tmpdir.glob("graphcrm-uploads*")] == [1]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=60)[0]
+    assert "Traceback" not in output, output
+    assert answer[0] == 200 and answer[1]["accounts"] == [], output
+    assert f"http://127.0.0.1:{port}/" in output
+    assert list(tmpdir.glob("graphcrm-uploads*")) == []
+
+
+def test_an_address_that_cannot_be_served_on_is_one_line(db_path):
+    """A port in use: one line saying so, exit 2, never a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve(db_path, "--port", str(port))
+        output = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 2 and "Traceback" not in output, output
+    assert output.endswith(f"\nerror: cannot serve on 127.0.0.1:{port}: address already in use\n")

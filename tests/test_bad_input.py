@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from graphcrm.linkedin import plan_linkedin
 from graphcrm.store import Store
 from tests.conftest import snapshot
 from tests.test_import import MINI
+from tests.workbooks import row, write_workbook
 
 CORPUS = Path(__file__).parent / "bad_input"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
@@ -36,8 +38,46 @@ def fifty_megabyte_line(folder: Path) -> None:
         out.write(f'p7,王丹 Wang Dan,acme,CIO,IT,1,,,,,,,"data:image/png;base64,{image}"\n')
 
 
-# Cases whose files are too big to commit: made at run time into a folder of the case's name.
-GENERATED: dict[str, Callable[[Path], None]] = {"49-50mb-line": fifty_megabyte_line}
+def same_table_in_two_files(folder: Path) -> None:
+    """people.csv and People.csv: two files on Linux, one on Windows and macOS (so not committed)."""
+    (folder / "people.csv").write_text(PEOPLE_HEADER + "p7,王丹 Wang Dan,acme,,,,,,,,,,\n")
+    (folder / "People.csv").write_text(PEOPLE_HEADER + "p8,赵跃 Zhao Yue,acme,,,,,,,,,,\n")
+    (folder / "ties.csv").write_text(
+        "source,target,type,strength,context,since,last_contact\nrep1,p1,ALLY,,,,\n"
+    )
+
+
+def two_sheets_for_one_table(folder: Path) -> None:
+    """Sheets named people and People, which Excel itself would not let be: a workbook made by a
+    program (openpyxl renames the second, so the parts are written by hand)."""
+    header = row(1, {"A": "id", "B": "name", "C": "org_id"})
+    write_workbook(
+        folder / "book.xlsx",
+        {
+            "people": [header, row(2, {"A": "p7", "B": "王丹 Wang Dan", "C": "acme"})],
+            "People": [header, row(2, {"A": "p8", "B": "赵跃 Zhao Yue", "C": "acme"})],
+        },
+    )
+
+
+def nested_100000_deep(folder: Path) -> None:
+    """A backup whose second line holds a name nested in 100,000 lists (Python's JSON parser runs
+    out of stack at about 1,000)."""
+    name = "[" * 100_000 + '"x"' + "]" * 100_000
+    (folder / "graph.jsonl").write_text(
+        '{"id":"x1","labels":["Person"],"properties":{"id":"x1","name":"Fine"},"type":"node"}\n'
+        f'{{"id":"x2","labels":["Person"],"properties":{{"id":"x2","name":{name}}},"type":"node"}}\n'
+    )
+
+
+# Cases whose files are too big to commit, or that some file systems cannot hold, or binary:
+# made at run time into a folder of the case's name.
+GENERATED: dict[str, Callable[[Path], None]] = {
+    "49-50mb-line": fifty_megabyte_line,
+    "65-same-table-in-two-files": same_table_in_two_files,
+    "66-two-sheets-for-one-table": two_sheets_for_one_table,
+    "68-export-nested-100000-deep": nested_100000_deep,
+}
 
 
 def test_the_corpus_holds_at_least_30_cases_each_with_its_expected_lines():
@@ -239,3 +279,37 @@ def test_gbk_and_gb18030_files_are_not_taken_for_two_encodings(base, tmp_path):
         for file in seed_path(name).glob("*.csv"):
             data = file.read_text(encoding="utf-8").encode("gb18030")
             assert encoding_of(data, file.name) == ("utf-8-sig" if data.isascii() else "gb18030")
+
+
+def test_an_id_typed_decomposed_is_the_same_id_typed_composed(base, tmp_path):
+    """José with é as one character (NFC) in people.csv, as e and an accent (NFD, as macOS and
+    some input methods write it) in ties.csv: one id, stored composed."""
+    folder = tmp_path / "input"
+    folder.mkdir()
+    (folder / "people.csv").write_text(PEOPLE_HEADER + "jos\u00e9,José Ruiz,acme,,,,,,,,,,\n")
+    (folder / "ties.csv").write_text(
+        "source,target,type,strength,context,since,last_contact\nrep1,jose\u0301,KNOWS,0.5,,,\n"
+    )
+    assert import_path(base, folder, progress=False).counts == {"Person": 1, "WORKS_AT": 1, "KNOWS": 1}
+    found = base.read(
+        "MATCH (:Person {id: 'rep1'})-[:KNOWS]->(p:Person) WHERE p.id <> 'p1' RETURN p.id AS id"
+    )
+    assert found == [{"id": "jos\u00e9"}]
+
+
+def test_a_backup_saved_with_a_bom_and_text_holding_line_separators_imports_exactly(base, tmp_path):
+    """A JSON-lines backup saved by Notepad (a BOM before line 1), with text holding U+2028 and
+    U+2029 (the export writes them as they are; they end no line) and text a spreadsheet would
+    run as a formula (data in a backup, kept as it is)."""
+    record = {
+        "id": "x1",
+        "labels": ["Person"],
+        "properties": {"id": "x1", "name": "Line\u2028Para\u2029End", "title": "=chief"},
+        "type": "node",
+    }
+    (tmp_path / "graph.jsonl").write_text(
+        "\ufeff" + json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    import_path(base, tmp_path / "graph.jsonl", progress=False)
+    found = base.read("MATCH (p:Person {id: 'x1'}) RETURN p.name AS name, p.title AS title")
+    assert found == [{"name": "Line\u2028Para\u2029End", "title": "=chief"}]

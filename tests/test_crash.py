@@ -429,16 +429,21 @@ def test_neo4j_runs_a_batch_retried_after_its_commit_only_once(neo4j_store):
 
 def test_neo4j_keeps_acknowledged_writes_after_a_kill_9(tmp_path):
     """A local Neo4j of its own, killed with SIGKILL after acknowledged batches: after a restart
-    on the same folder, every acknowledged batch is there (Neo4j's transaction log)."""
+    on the same folder, every acknowledged batch is there (Neo4j's transaction log). This one
+    runs with APOC and Graph Data Science loaded, as `make neo4j` starts it (the suite's own
+    Neo4j runs without them: graphcrm needs neither)."""
     from tests.conftest import _local_neo4j
 
     local = _local_neo4j()
     try:
-        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True)
+        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True, plugins=True)
     except local.Unavailable as exc:
         pytest.fail(f"the local Neo4j did not start: {exc}")
     try:
         with open_store(server.uri) as store:
+            assert store.read("RETURN gds.version() AS gds, apoc.version() AS apoc") == [
+                {"gds": "2.13.9", "apoc": "5.26.19"}
+            ]
             for batch in range(20):
                 store.write([(WRITE_BATCH, {"ids": [f"k{batch}.{i}" for i in range(50)]})])
             version = store.version()

@@ -33,7 +33,15 @@ from pathlib import Path
 import pytest
 
 from graphcrm.importer import FILES
-from graphcrm.schema import NODE_LABELS, RELATIONSHIP_TYPES, REP_LABEL, STAGES, VERSION_LABEL, stage_property
+from graphcrm.schema import (
+    NODE_LABELS,
+    RELATIONSHIP_TYPES,
+    REP_LABEL,
+    STAGES,
+    VERSION_LABEL,
+    WRITE_LOCK_LABEL,
+    stage_property,
+)
 from graphcrm.store.base import BASE_LABEL
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,7 +57,7 @@ NEO4J_SUFFIX = ".neo4j.cypher"
 # or property not known there is reported wherever it is used (MATCH, MERGE, CREATE, SET,
 # index and constraint commands). Keys written by any .cypher file (`SET x.key =`, map keys,
 # properties named in CREATE INDEX / CONSTRAINT) are added automatically.
-GRAPH_LABELS = (BASE_LABEL, *NODE_LABELS, REP_LABEL, VERSION_LABEL)
+GRAPH_LABELS = (BASE_LABEL, *NODE_LABELS, REP_LABEL, VERSION_LABEL, WRITE_LOCK_LABEL)
 GRAPH_RELATIONSHIP_TYPES = RELATIONSHIP_TYPES
 KNOWN_PROPERTY_KEYS = tuple(
     sorted(

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import json
+import time
+import urllib.parse
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import redis
 
+from bench.soak import Session, served, server_errors
 from graphcrm import privacy, referrals
 from graphcrm.committee import committee
 from graphcrm.demo import seed_path
@@ -18,6 +22,7 @@ from graphcrm.export import checksum, export_lines
 from graphcrm.importer import import_path
 from graphcrm.schema import SYMMETRIC_TIES, stage_property
 from graphcrm.store import StoreError, open_store
+from graphcrm.store.embedded import ServerInfo
 from tests.conftest import snapshot
 
 CHEN = "apex.chen-hong"
@@ -201,14 +206,16 @@ def found_in(folder: Path, text: str) -> list[str]:
     )
 
 
-def test_forgotten_person_is_gone_from_the_database_files(embedded_store, db_path, write_files):
-    store = embedded_store
-    import_path(store, seed_path("apex"), progress=False)
-    extra = write_files(
+FORGET_EMAIL = "zqxvbn@forget.example"
+
+
+def forgettable(write_files) -> Path:
+    """people.csv and ties.csv adding the person to forget (t.forget) and a control (t.keep)."""
+    return write_files(
         {
             "people.csv": (
                 "id,name,org_id,email,notes\n"
-                f"t.forget,{CJK_NAME} {ASCII_NAME},apex.apex,zqxvbn@forget.example,私人笔记 private note\n"
+                f"t.forget,{CJK_NAME} {ASCII_NAME},apex.apex,{FORGET_EMAIL},私人笔记 private note\n"
                 f"t.keep,{KEEP_NAME},apex.apex,keep@keep.example,\n"
             ),
             "ties.csv": (
@@ -216,8 +223,13 @@ def test_forgotten_person_is_gone_from_the_database_files(embedded_store, db_pat
             ),
         }
     )
-    import_path(store, extra, progress=False)
-    secrets = (ASCII_NAME, CJK_NAME, "zqxvbn@forget.example", "t.forget")
+
+
+def test_forgotten_person_is_gone_from_the_database_files(embedded_store, db_path, write_files):
+    store = embedded_store
+    import_path(store, seed_path("apex"), progress=False)
+    import_path(store, forgettable(write_files), progress=False)
+    secrets = (ASCII_NAME, CJK_NAME, FORGET_EMAIL, "t.forget")
     # Positive control: the search sees them in the append-only file...
     for secret in (*secrets, KEEP_NAME):
         assert found_in(db_path, secret), secret
@@ -237,6 +249,105 @@ def test_forgotten_person_is_gone_from_the_database_files(embedded_store, db_pat
     with open_store(db_path) as reopened:
         assert reopened.read("MATCH (p:Person {id: 't.keep'}) RETURN p.name AS n") == [{"n": KEEP_NAME}]
         assert reopened.read("MATCH (p:Person {id: 't.forget'}) RETURN p.name AS n") == []
+
+
+def server_connection(db_path: Path) -> redis.Redis:
+    """A plain connection to the embedded server running on the folder (as anyone on the
+    machine with access to its socket could make)."""
+    info = ServerInfo.read(db_path / "server.json")
+    assert info is not None, "no server runs on the folder"
+    return redis.Redis(unix_socket_path=info.socket)
+
+
+def held_in_memory(conn: redis.Redis) -> bytes:
+    """What the server keeps in memory about past queries, as raw bytes: redis's SLOWLOG,
+    FalkorDB's GRAPH.SLOWLOG and every key besides the graph (FalkorDB's telemetry stream)."""
+    held = [conn.slowlog_get(1000), conn.execute_command("GRAPH.SLOWLOG", "graphcrm")]
+    for key in conn.scan_iter():
+        if key != b"graphcrm":
+            held.append([key, conn.xrange(key) if conn.type(key) == b"stream" else conn.dump(key)])
+    return b"\n".join(_raw(held))
+
+
+def _raw(value: object) -> list[bytes]:
+    if isinstance(value, bytes):
+        return [value]
+    if isinstance(value, dict):
+        return [b for k, v in value.items() for b in _raw([k, v])]
+    if isinstance(value, list | tuple):
+        return [b for item in value for b in _raw(item)]
+    return [str(value).encode()]
+
+
+def test_forget_while_the_viewer_runs_leaves_her_in_no_file(db_path, write_files, tmp_path):
+    """The issue-13 attack: the viewer shows her page, its API twin and the forget confirm page
+    (whose dry run searches other records for her name and e-mail), then forgets her. FalkorDB
+    kept the text and parameters of recent queries in a stream (`telemetry{graphcrm}`) that the
+    rewrite after forgetting saved to disk: her id, e-mail and name were in the AOF base."""
+    with open_store(db_path) as store:
+        import_path(store, seed_path("apex"), progress=False)
+        import_path(store, forgettable(write_files), progress=False)
+    secrets = (ASCII_NAME, CJK_NAME, FORGET_EMAIL, "t.forget")
+    for secret in (*secrets, KEEP_NAME):  # positive control: the search sees her on disk
+        assert found_in(db_path, secret), secret
+
+    with served(db_path, tmp_path / "serve.log") as base:
+        user = Session(base)
+        for path in ("/people/t.forget", "/api/people/t.forget", "/people/t.forget/record.json"):
+            status, text = user.request("GET", path)
+            assert status == 200 and ASCII_NAME in text, (path, status)
+        status, text = user.request("GET", "/people/t.forget/forget")  # the dry run
+        assert status == 200 and f"Forget {CJK_NAME} {ASCII_NAME}?" in text
+        conn = server_connection(db_path)
+        # FalkorDB streams its log of finished queries every 0.25-3 s: give it the time it would
+        # need (returns at once if the stream appears: the situation of the attack).
+        deadline = time.monotonic() + 5
+        while not conn.exists("telemetry{graphcrm}") and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+        status, text = user.request("GET", "/api/csrf-token")
+        token = json.loads(text)["csrf_token"]
+        status, text = user.request(
+            "POST",
+            "/people/t.forget/forget",
+            urllib.parse.urlencode({"csrf_token": token, "confirm": "yes"}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded", "Origin": base},
+        )
+        assert status == 200 and "database files rewritten" in text, text[:500]
+        user.close()
+
+        for secret in secrets:  # every file of the folder, while the viewer still runs
+            assert found_in(db_path, secret) == [], secret
+        memory = held_in_memory(conn)
+        for secret in secrets:  # nor in what the server keeps about past queries
+            assert secret.encode() not in memory, secret
+        conn.close()
+    for secret in secrets:  # and after the viewer stopped (it stops its server cleanly)
+        assert found_in(db_path, secret) == [], secret
+    assert found_in(db_path, KEEP_NAME)  # the search still finds what is there
+    assert server_errors(tmp_path / "serve.log") == []
+
+
+MARKER = "Qmarker-of-a-query-text-7731"
+SLOW = "UNWIND range(1, 1000000) AS x WITH x WHERE x % 7 = 0 AND $q <> '' RETURN count(x) AS c"
+
+
+def test_the_embedded_server_keeps_no_log_of_query_texts(embedded_store, db_path):
+    """Where the text of a query (with its parameters: ids, names, e-mails) could survive a
+    forget: FalkorDB's telemetry stream (off: CMD_INFO no), redis's SLOWLOG (off), the server
+    log's crash report (argv redacted: hide-user-data-from-log), and FalkorDB's GRAPH.SLOWLOG,
+    which cannot be turned off: a rewrite (`compact`, run by forget) empties it."""
+    conn = server_connection(db_path)
+    assert conn.execute_command("GRAPH.CONFIG", "GET", "CMD_INFO") == [b"CMD_INFO", False]
+    assert conn.config_get("slowlog-log-slower-than") == {"slowlog-log-slower-than": "-1"}
+    assert conn.config_get("hide-user-data-from-log") == {"hide-user-data-from-log": "yes"}
+    assert embedded_store.read(SLOW, {"q": MARKER}) == [{"c": 142857}]
+    assert MARKER.encode() in held_in_memory(conn)  # positive control: GRAPH.SLOWLOG holds the slow query
+    assert conn.slowlog_get(1000) == []
+    embedded_store.compact()
+    assert MARKER.encode() not in held_in_memory(conn)
+    assert found_in(db_path, MARKER) == []
+    conn.close()
 
 
 # -- everything held on one person ---------------------------------------------------------------

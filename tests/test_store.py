@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import psutil
@@ -93,8 +97,59 @@ def test_writes_survive_kill_9_of_our_process_and_the_server_does_not_linger(db_
         assert count(store, "k") == 30
 
 
-def test_an_orphaned_server_is_stopped_and_replaced_by_the_next_open(db_path):
-    # opened from a thread, the server is not tied to our life: kill -9 leaves an orphan
+def servers_of(folder: Path) -> list[psutil.Process]:
+    """The live processes serving `folder`: a redis-server working in it (its `--dir`), or any
+    process holding its lock file open. (A redis-server's command line is its title, which
+    names the socket: not the folder when the socket had to go elsewhere for a long path.)"""
+    folder, lock = folder.resolve(), str(folder.resolve() / "lock")
+    found = []
+    for proc in psutil.process_iter(["name", "status"]):
+        if proc.info["status"] == psutil.STATUS_ZOMBIE:
+            continue
+        with contextlib.suppress(psutil.Error):
+            if (proc.info["name"] == "redis-server" and Path(proc.cwd()) == folder) or any(
+                f.path == lock for f in proc.open_files()
+            ):
+                found.append(proc)
+    return found
+
+
+def dead(pid: int) -> bool:
+    """Whether process `pid` has ended (a zombie has: only its parent's bookkeeping is left)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def wait_for(condition, seconds: float = 30) -> bool:
+    """Poll `condition` until it holds or `seconds` pass (a bound on waiting, not a timing test)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def server_info(folder: Path) -> ServerInfo:
+    """What `server.json` names, waiting while it is being replaced (a restart removes it first)."""
+    found: list[ServerInfo] = []
+
+    def named() -> bool:
+        info = ServerInfo.read(folder / "server.json")
+        found.extend([info] if info else [])
+        return info is not None
+
+    assert wait_for(named), "no server.json"
+    return found[-1]
+
+
+def test_a_server_started_from_a_thread_that_ended_dies_with_its_process(db_path):
+    """The kernel's death signal (PR_SET_PDEATHSIG) fires when the *thread* that forked the
+    server ends, so it was only asked for from the main thread: a server started from another
+    thread outlived its process killed with -9, holding the folder's lock. Servers are now
+    forked by one helper thread that lives as long as the process, whoever asks."""
     proc = child(
         db_path,
         """
@@ -110,6 +165,35 @@ def test_an_orphaned_server_is_stopped_and_replaced_by_the_next_open(db_path):
         time.sleep(600)
     """,
     )
+    server = int(read_until_ready(proc)[0])
+    proc.kill()
+    proc.wait()
+    try:
+        assert wait_gone(server), (
+            "the server outlived its process (killed after the thread that started it ended)"
+        )
+    finally:
+        for leftover in servers_of(db_path):
+            leftover.terminate()
+    with open_store(db_path) as store:
+        assert count(store, "o") == 20
+
+
+def test_an_orphaned_server_is_stopped_and_replaced_by_the_next_open(db_path):
+    # a server without the death signal (as an older graphcrm started from a thread): kill -9
+    # of its process leaves it running, an orphan holding the lock
+    proc = child(
+        db_path,
+        """
+        import graphcrm.store.embedded as embedded
+        embedded._die_with = lambda parent: None
+        s = open_store(db)
+        s.write([("UNWIND range(1, 20) AS i MERGE (:Node:Person {id: 'o' + toString(i)})", {})])
+        print(s.server.pid, flush=True)
+        print("READY", flush=True)
+        time.sleep(600)
+    """,
+    )
     orphan = int(read_until_ready(proc)[0])
     proc.kill()
     proc.wait()
@@ -118,6 +202,70 @@ def test_an_orphaned_server_is_stopped_and_replaced_by_the_next_open(db_path):
         assert count(store, "o") == 20
         assert store.server.owner and store.server.pid != orphan
     assert wait_gone(orphan)
+
+
+KILLS = 8
+
+
+def test_threads_finding_the_server_killed_restart_it_once_and_carry_on(db_path, monkeypatch):
+    """Eight threads reading when the server is killed all lose their connection at once. One
+    brings the server back, the others wait for it and use it: no error (it was
+    "'NoneType' object has no attribute 'pid'" from threads restarting at once), one restart
+    per kill and never two at a time, one server at the end."""
+    store = open_store(db_path)
+    store.write([(WRITE, {"n": 100, "prefix": "r"})])
+    errors: list[str] = []
+    reads = [0]
+    stop = threading.Event()
+    restarts = {"calls": 0, "running": 0, "most": 0}
+    guard = threading.Lock()
+    restart = store.server.restart
+
+    def counted_restart() -> str:
+        with guard:
+            restarts["calls"] += 1
+            restarts["running"] += 1
+            restarts["most"] = max(restarts["most"], restarts["running"])
+        try:
+            return restart()
+        finally:
+            with guard:
+                restarts["running"] -= 1
+
+    monkeypatch.setattr(store.server, "restart", counted_restart)
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                got = count(store, "r")
+                assert got == 100, got
+                reads[0] += 1
+            except Exception as exc:  # every error is what the test reports
+                errors.append(f"{type(exc).__name__}: {exc}")
+                return
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(KILLS):
+            killed = server_info(db_path).server_pid
+            os.kill(killed, signal.SIGKILL)
+            seen = reads[0]
+
+            def back(killed: int = killed, seen: int = seen) -> bool:
+                info = ServerInfo.read(db_path / "server.json")
+                return bool(info and info.server_pid != killed and reads[0] > seen + 16) or bool(errors)
+
+            assert wait_for(back, 60), "the readers did not get going again"
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert (restarts["calls"], restarts["most"]) == (KILLS, 1)
+    assert [p.pid for p in servers_of(db_path)] == [server_info(db_path).server_pid]
+    store.close()
 
 
 def test_normal_exit_leaves_no_server_behind(db_path):
@@ -276,3 +424,55 @@ def test_processes_opening_a_new_database_at_the_same_moment_all_get_in(tmp_path
         assert [proc.returncode for proc in procs] == [0, 0, 0, 0], errors
         with open_store(db) as store:
             assert count(store, "p") == 4
+
+
+# -- private files ------------------------------------------------------------------------------
+
+
+def assert_private(folder: Path) -> None:
+    """The folder is 0700 and nothing in it can be read, written or entered by anyone else."""
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700, oct(folder.stat().st_mode)
+    for path in [*folder.rglob("*")]:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        assert mode & 0o077 == 0, f"{path.relative_to(folder)} is {oct(mode)}"
+
+
+def test_the_database_folder_and_its_files_are_private(db_path):
+    """It was 0755 with files 0644: anyone on the machine could read the graph's files."""
+    old = os.umask(0o022)  # the usual umask, whatever the test runner's
+    try:
+        with open_store(db_path) as store:
+            store.write([(WRITE, {"n": 10, "prefix": "m"})])
+            store.compact()  # a rewrite makes new files: a base and an increment
+            store.write([(WRITE, {"n": 20, "prefix": "m"})])
+            names = {p.name for p in db_path.iterdir()}
+            assert {"appendonlydir", "server.json", "server.log", "lock"} <= names
+            assert_private(db_path)  # while the server runs (its socket too)
+        assert_private(db_path)
+    finally:
+        os.umask(old)
+
+
+def test_a_database_folder_made_before_is_made_private_and_keeps_working(db_path):
+    with open_store(db_path) as store:
+        store.write([(WRITE, {"n": 10, "prefix": "e"})])
+    for path in [db_path, *db_path.rglob("*")]:  # as an older graphcrm left them
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    with open_store(db_path) as store:
+        assert count(store, "e") == 10
+        store.write([(WRITE, {"n": 12, "prefix": "e"})])
+        assert_private(db_path)
+    with open_store(db_path) as store:
+        assert count(store, "e") == 12
+
+
+def test_a_folder_holding_other_files_keeps_its_own_mode(tmp_path):
+    """A folder the user made for more than the database (e.g. --db .) is not theirs to lose:
+    its mode stays, the database's own files are private."""
+    tmp_path.chmod(0o755)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with open_store(tmp_path) as store:
+        store.write([(WRITE, {"n": 1, "prefix": "f"})])
+        assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
+        for name in ("appendonlydir", "server.json", "server.log", "lock"):
+            assert stat.S_IMODE((tmp_path / name).stat().st_mode) & 0o077 == 0, name

@@ -28,13 +28,17 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def is_loopback(host: str) -> bool:
-    """Whether `host` is only reachable from this machine."""
+    """Whether `host` is only reachable from this machine (`::ffff:127.0.0.1`, 127.0.0.1 written
+    as IPv6, too: Python 3.12 does not count it as loopback)."""
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
 
 
 class NeedsLogin(UserError, RuntimeError):
@@ -57,12 +61,16 @@ class RecordIdConverter(PathConverter):
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The viewer app. Config: DB (URL or folder), HOST, PASSWORD_HASH, SECRET_KEY, NODE_LIMIT."""
+    """The viewer app. Config: DB (URL or folder), HOST, PASSWORD_HASH, SECRET_KEY, NODE_LIMIT,
+    ALLOWED_HOSTS (names it answers to besides HOST and loopback: see `web.hosts`), UPLOAD_DIR
+    (default: a private folder of this server's, see `blueprints.imports.private_folder`)."""
     app = Flask(__name__)
     app.url_map.converters["path"] = RecordIdConverter
     app.config.from_mapping(
         DB=None,
         HOST="127.0.0.1",
+        ALLOWED_HOSTS=[n.strip() for n in os.environ.get("GRAPHCRM_ALLOWED_HOSTS", "").split(",")],
+        UPLOAD_DIR=None,
         SECRET_KEY=os.environ.get("GRAPHCRM_SECRET_KEY") or secrets.token_hex(32),
         PASSWORD_HASH=os.environ.get("GRAPHCRM_PASSWORD_HASH"),
         REQUIRE_LOGIN=None,
@@ -82,10 +90,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             "to the output of `graphcrm hash-password`"
         )
 
-    from . import auth, db
+    from . import auth, db, hosts
     from .blueprints import accounts, home, imports, opportunities, paths, people, referrals
 
     db.init_app(app)
+    hosts.init_app(app)  # first: a request to a name the viewer is not served as reads nothing
     auth.init_app(app)
     for blueprint in (home.bp, accounts.bp, opportunities.bp, paths.bp, referrals.bp, people.bp, imports.bp):
         app.register_blueprint(blueprint)

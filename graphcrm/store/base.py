@@ -15,10 +15,12 @@ import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Self
 
 from graphcrm import queries
 from graphcrm.errors import InvalidValue, Unavailable
+from graphcrm.store.lock import WriteLock
 
 Row = dict[str, Any]
 Statement = tuple[str, Mapping[str, Any]]
@@ -98,7 +100,24 @@ class Store(ABC):
         backend retrying a batch whose reply was lost (the server died after making it durable,
         before answering) can tell it was applied and not apply it twice (`batch_applied`)."""
         batch = secrets.token_hex(12)
-        self._transaction([*statements, (queries.load("store/touch", self.engine), {"batch": batch})], batch)
+        with self.exclusive():
+            self.write_lock.check()
+            touch = (queries.load("store/touch", self.engine), {"batch": batch})
+            self._transaction([*statements, touch], batch)
+
+    @property
+    def write_lock(self) -> WriteLock:
+        """The database's write lock, as this store takes it (see `graphcrm.store.lock`)."""
+        lock = self.__dict__.get("_write_lock")
+        if lock is None:
+            lock = self.__dict__.setdefault("_write_lock", WriteLock(self))
+        return lock
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Hold the database's write lock (waiting for another writer to finish): a writer that
+        checks the graph and then writes it in several batches holds it from check to last
+        write, so that two writers leave the graph as if one ran after the other. Nests."""
+        return self.write_lock.held()
 
     def batch_applied(self, batch: str) -> bool:
         """Whether the last batch written to the graph was the one with token `batch`."""

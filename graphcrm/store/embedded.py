@@ -17,10 +17,42 @@ daemonised server running as an orphan). Here:
   as long as the server lives. A second process (or a second `open_store` in the same process) finds the
   lock taken and connects to the running server as a client: both work, the server
   serialises their writes. If the owner goes away, a client's next call takes over.
-- **No orphans**: the server runs in the foreground as our child (no daemonising) and, when
-  started from the main thread, is told by the kernel (`PR_SET_PDEATHSIG`) to shut down
-  cleanly when we die, even by `kill -9`. An orphan that escaped this (started from another
-  thread) is found by the next open through `server.json`, stopped cleanly, and replaced.
+- **One restart at a time**: in a process with threads (the viewer's waitress workers), every
+  thread using the store loses its connection when the server dies. Starting, restarting and
+  stopping hold `EmbeddedServer.lock`; the store holds it too while it brings the server back
+  and reconnects (`FalkorDBStore._connect_again`), and a thread that gets the lock after
+  another did that finds a newer connection than the one that failed it and retries with it
+  instead of restarting again. (Threads restarting at once replaced each other's process
+  handle: "'NoneType' object has no attribute 'pid'", a 500 in the viewer, and a server nobody
+  stopped.) Meanwhile the other threads wait: a request waits for the restart, it does not fail.
+- **No orphans, whichever thread starts the server**: the server runs in the foreground as our
+  child (no daemonising) and is told by the kernel (`PR_SET_PDEATHSIG`) to shut down cleanly
+  (SIGTERM) when we die, even by `kill -9`. The kernel sends that signal when the *thread* that
+  forked the server ends, not the process, so it used to be asked for only from the main
+  thread, and a server restarted by one of the viewer's worker threads outlived a viewer killed
+  with -9, holding the folder's lock. Now every server of a process is forked by one helper
+  thread (`_Starter`), started on first use, that waits for requests as long as the process
+  lives and never ends before it: the signal then comes when the process dies, whichever thread
+  asked for the server. The child checks after its `prctl` that its parent is still the process
+  that forked it (had that died in between, no signal would ever come) and gives up otherwise.
+  A supervisor process (between us and the server, stopping it when a pipe from us closes)
+  would work too, but costs a Python start and a process per server, and the server would no
+  longer be our child, whose end we see directly. An orphan that escaped anyway (a server
+  started by an older graphcrm) is found by the next open through `server.json`, stopped
+  cleanly, and replaced.
+- **Private files**: the folder is created 0700, the server runs with umask 077 (its
+  append-only files, rewrites and `server.log` are 0600, `appendonlydir` 0700) and its socket is
+  0700; `server.json` and `lock` are 0600. A folder from an older graphcrm (0755, files 0644)
+  is made private when opened if it holds only the database's files; a folder holding other
+  files too (`--db .`) keeps its own mode, and the database's files in it are made private.
+- **No log of query texts** (a query's text carries its parameters: a person's id, name or
+  e-mail): FalkorDB keeps the recent queries of a graph in a stream (`telemetry{graph}`) that a
+  rewrite saves to disk, so the text of queries naming a person was in the files after she
+  was forgotten (`CMD_INFO no` turns that off); redis's SLOWLOG is off
+  (`slowlog-log-slower-than -1`); a crash report in `server.log` shows the command it was
+  running with its arguments redacted (`hide-user-data-from-log`). FalkorDB's own
+  `GRAPH.SLOWLOG` (its slowest recent queries, in memory only) cannot be turned off:
+  `FalkorDBStore.compact`, which `forget` runs, empties it.
 - **Leftovers**: a dead server's socket, pid and `server.json` are ignored and replaced; the
   lock cannot go stale because the kernel drops it with the last process holding it.
 """
@@ -34,12 +66,16 @@ import errno
 import fcntl
 import json
 import os
+import queue
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +86,10 @@ from graphcrm.store.base import StoreError
 START_TIMEOUT_S = 30.0
 _PR_SET_PDEATHSIG = 1
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes
+# The files and folders the database keeps in its folder (`temp-*` too, during a rewrite).
+_OWN_NAMES = frozenset(
+    {"appendonlydir", "lock", "server.json", "server.tmp", "server.log", "redis.sock", "dump.rdb"}
+)
 
 
 def _binaries() -> tuple[str, str]:
@@ -66,9 +106,105 @@ def _binaries() -> tuple[str, str]:
     return server, module
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+# Looked up here, once: the child only calls it. Linux only (elsewhere: no death signal, and an
+# orphan is stopped by the next open).
+_prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+
+
+def _die_with(parent: int) -> Callable[[], None] | None:
+    """What the child runs between fork and exec: ask for SIGTERM when the thread that forked
+    it ends (see the module docstring: that thread lives as long as the process), then make sure
+    `parent` did not die before the request, when no signal would come. Only a call through a
+    function looked up beforehand: the child of a process with threads must not load anything."""
+    prctl = _prctl
+    if prctl is None:
+        return None
+
+    def die_with_parent() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return die_with_parent
+
+
+_Request = tuple[list[str], int, Future[subprocess.Popen[bytes]]]  # argv, lock fd, the answer
+
+
+class _Starter:
+    """Forks every server of this process from one helper thread that lives as long as the
+    process (a daemon thread waiting for requests), so that the kernel's death signal, tied to
+    the forking thread, fires only when the process dies. Any thread may ask; it waits for the
+    answer. A child made by `os.fork` gets its own helper on first use."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # the helper does not exist there
+
+    def _reset(self) -> None:
+        self._guard = threading.Lock()
+        self._requests: queue.SimpleQueue[_Request] | None = None
+        self._pid = 0
+
+    def start(self, argv: list[str], lock_fd: int) -> subprocess.Popen[bytes]:
+        with self._guard:
+            if self._requests is None or self._pid != os.getpid():
+                self._requests, self._pid = queue.SimpleQueue(), os.getpid()
+                helper = threading.Thread(
+                    target=self._serve, args=(self._requests,), name="graphcrm-server-starter", daemon=True
+                )
+                helper.start()
+            requests = self._requests
+        answer: Future[subprocess.Popen[bytes]] = Future()
+        requests.put((argv, lock_fd, answer))
+        return answer.result()
+
+    @staticmethod
+    def _serve(requests: queue.SimpleQueue[_Request]) -> None:
+        while True:  # never returns: its servers would get their death signal
+            argv, lock_fd, answer = requests.get()
+            try:
+                answer.set_result(
+                    subprocess.Popen(
+                        argv,
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        pass_fds=(lock_fd,),
+                        preexec_fn=_die_with(os.getpid()),
+                        start_new_session=True,
+                        umask=0o077,  # its files 0600, its folders 0700
+                    )
+                )
+            except BaseException as exc:  # handed to the thread that asked
+                answer.set_exception(exc)
+
+
+_starter = _Starter()
+
+
+def _private(path: Path, mode: int) -> None:
+    """Take away every permission of others on `path` (ours stay `mode`), if it is ours."""
+    with contextlib.suppress(OSError):
+        info = path.lstat()
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            path.chmod(mode)
+
+
+def _make_private(folder: Path) -> None:
+    """Older graphcrm made the folder 0755 and its files 0644: take away others' access to the
+    database's files, and to the folder itself when it holds nothing else (`--db .` names a
+    folder of the user's own, whose mode is theirs)."""
+    names = {entry.name for entry in folder.iterdir()}
+    own = {name for name in names if name in _OWN_NAMES or name.startswith("temp-")}
+    for name in own:
+        path = folder / name
+        _private(path, 0o700 if path.is_dir() and not path.is_symlink() else 0o600)
+        if name == "appendonlydir" and path.is_dir() and not path.is_symlink():
+            for file in path.iterdir():
+                _private(file, 0o600)
+    if own == names:
+        _private(folder, 0o700)
 
 
 @dataclass
@@ -89,7 +225,11 @@ class ServerInfo:
 
     def write(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.__dict__), encoding="utf-8")
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(json.dumps(self.__dict__))
         os.replace(tmp, path)
 
 
@@ -123,6 +263,9 @@ class EmbeddedServer:
         self.folder = folder.resolve()
         self.owner = False
         self.socket = ""
+        # held while starting, restarting or stopping, and by the store while it brings the
+        # server back and reconnects (see the module docstring); re-entrant for the latter
+        self.lock = threading.RLock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._info_path = self.folder / "server.json"
 
@@ -130,8 +273,13 @@ class EmbeddedServer:
 
     def start_or_attach(self) -> str:
         """Make sure a server runs for the folder; return its socket path."""
+        with self.lock:
+            return self._start_or_attach()
+
+    def _start_or_attach(self) -> str:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _make_private(self.folder)
         except OSError as exc:
             raise StoreError(f"cannot create the database folder {self.folder}: {exc.strerror}") from exc
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -207,24 +355,22 @@ class EmbeddedServer:
             # 100,000 ties): the base is 35 MB instead of 7.3 MB; the rewrite takes 0.1 s.
             "--rdbcompression",
             "no",
+            # No log of query texts (see the module docstring): a query's text holds its parameters.
+            "--slowlog-log-slower-than",
+            "-1",
+            "--hide-user-data-from-log",
+            "yes",
             "--daemonize",
             "no",
             "--logfile",
             str(self.folder / "server.log"),
             "--loadmodule",
             module,
+            "CMD_INFO",
+            "no",
         ]
-        on_main = threading.current_thread() is threading.main_thread()
         try:
-            self._proc = subprocess.Popen(
-                [server, *config],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(lock_fd,),
-                preexec_fn=_die_with_parent if on_main else None,
-                start_new_session=True,
-            )
+            self._proc = _starter.start([server, *config], lock_fd)
         except OSError as exc:
             raise StoreError(f"cannot start the embedded database server {server}: {exc}") from exc
         finally:
@@ -274,29 +420,32 @@ class EmbeddedServer:
 
     def running(self) -> bool:
         """Whether the server we know of is alive."""
-        if self._proc is not None:
-            return self._proc.poll() is None
+        proc = self._proc  # once: another thread may be restarting it
+        if proc is not None:
+            return proc.poll() is None
         info = ServerInfo.read(self._info_path)
         return bool(info and info.socket == self.socket and _alive(info.server_pid, "redis-server"))
 
     def restart(self) -> str:
         """After the server went away: start it again (or attach to whoever did)."""
-        if self._proc is not None and self._proc.poll() is None:
-            return self.socket
-        self._reap()
-        return self.start_or_attach()
+        with self.lock:
+            if self._proc is not None and self._proc.poll() is None:
+                return self.socket
+            self._reap()
+            return self._start_or_attach()
 
     def stop(self) -> None:
         """Shut our server down cleanly (it fsyncs its file) and release the lock."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()  # redis-server shuts down cleanly on SIGTERM
-            try:
-                self._proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-                self._proc.kill()
-                self._proc.wait()
-        self._reap()
-        atexit.unregister(self.stop)
+        with self.lock:
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.terminate()  # redis-server shuts down cleanly on SIGTERM
+                try:
+                    self._proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+                    self._proc.kill()
+                    self._proc.wait()
+            self._reap()
+            atexit.unregister(self.stop)
 
     def _reap(self) -> None:
         """Forget a stopped server of ours, and its `server.json`."""
@@ -311,7 +460,8 @@ class EmbeddedServer:
     @property
     def pid(self) -> int | None:
         """The server's process id, when known."""
-        if self._proc is not None:
-            return self._proc.pid
+        proc = self._proc
+        if proc is not None:
+            return proc.pid
         info = ServerInfo.read(self._info_path)
         return info.server_pid if info else None

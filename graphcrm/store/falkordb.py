@@ -92,9 +92,12 @@ class FalkorDBStore(Store):
         deadline = time.monotonic() + RECOVER_S
         while True:
             try:
-                self._db = falkordb.FalkorDB(unix_socket_path=self.server.start_or_attach())
-                self._graph = self._db.select_graph(self.graph_name)
-                self._wait_until_loaded()
+                db = falkordb.FalkorDB(unix_socket_path=self.server.start_or_attach())
+                graph = db.select_graph(self.graph_name)
+                self._wait_until_loaded(db)
+                # set once it answers, the graph before the connection: a thread that sees the
+                # new `_db` (see `_connect_again`) finds the new `_graph` too
+                self._graph, self._db = graph, db
                 return
             except redis.exceptions.ConnectionError as exc:
                 if time.monotonic() > deadline:
@@ -103,12 +106,29 @@ class FalkorDBStore(Store):
             except redis.exceptions.RedisError as exc:
                 raise self._unreachable(exc) from exc
 
-    def _wait_until_loaded(self) -> None:
-        """Ping until the server has loaded its data: a large database takes a while to open."""
+    def _connect_again(self, broken: Any) -> Any:
+        """Bring the embedded server back after the connection `broken` failed, and reconnect;
+        return the connection to retry with. One thread at a time (the server's lock): when many
+        threads lose their connection at once, the first restarts the server (or attaches to
+        whoever did) and reconnects; the others, finding a connection newer than theirs, retry
+        with it."""
+        assert self.server is not None
+        with self.server.lock:
+            if self._db is None:
+                raise StoreError(f"the database {self.url} was closed")
+            if self._db is broken:
+                self.server.restart()
+                self._connect_embedded()
+            return self._db
+
+    def _wait_until_loaded(self, db: Any = None) -> None:
+        """Ping until the server (of `db`, else ours) has loaded its data: a large database
+        takes a while to open."""
+        connection = (db or self._db).connection
         deadline = time.monotonic() + LOAD_TIMEOUT_S
         while True:
             try:
-                self._db.connection.ping()
+                connection.ping()
                 return
             except redis.exceptions.BusyLoadingError:
                 if time.monotonic() > deadline:
@@ -136,7 +156,10 @@ class FalkorDBStore(Store):
 
         Bringing it back is retried for up to `RECOVER_S`, not once: a server killed under us
         drops our connection before it can be reaped (so it still looks alive for a moment),
-        and another process may be restarting it at the same time."""
+        and another process may be restarting it at the same time. Threads of this process that
+        lose their connection together bring it back once (`_connect_again`): the others wait
+        for that, then retry."""
+        used = self._db
         try:
             return fn()
         except redis.exceptions.ConnectionError as exc:
@@ -146,12 +169,13 @@ class FalkorDBStore(Store):
         deadline = time.monotonic() + RECOVER_S
         while time.monotonic() < deadline:
             try:
-                self.server.restart()
-                self._connect()
+                used = self._connect_again(used)
                 if applied is not None and applied():
                     return None
                 return fn()
             except (redis.exceptions.ConnectionError, StoreError) as again:
+                if self._db is None:  # closed meanwhile: nothing to bring back
+                    raise
                 error = again
                 time.sleep(0.05)
         if isinstance(error, StoreError):
@@ -293,6 +317,7 @@ class FalkorDBStore(Store):
         person's name too), are removed. A server without AOF gets a new snapshot (BGSAVE).
         The embedded database also waits until the old files are gone from its folder."""
         deadline = time.monotonic() + LOAD_TIMEOUT_S
+        self._forget_queries()
         info = self._persistence()
         if not info.get("aof_enabled"):
             if not self._call(lambda: self._db.connection.config_get("save")).get("save"):
@@ -330,6 +355,25 @@ class FalkorDBStore(Store):
                 raise StoreError(f"old database files were not removed: {', '.join(map(str, stale))}")
             time.sleep(0.02)
         return f"database files rewritten: {self.server.folder} holds the graph as it is now, old files gone"
+
+    def _forget_queries(self) -> None:
+        """Empty what the server keeps of past queries' texts, which hold their parameters (a
+        forgotten person's id, name, e-mail): FalkorDB's GRAPH.SLOWLOG (in memory; it cannot be
+        turned off) and redis's SLOWLOG; on a FalkorDB server by URL also FalkorDB's telemetry
+        stream, which the rewrite would save (the embedded server keeps none: `CMD_INFO no`).
+        Each is best effort: a server may refuse one (an ACL, an empty graph)."""
+        commands = (
+            ("GRAPH.SLOWLOG", self.graph_name, "RESET"),
+            ("SLOWLOG", "RESET"),
+            ("DEL", f"telemetry{{{self.graph_name}}}"),
+        )
+        for command in commands:
+
+            def run(command: tuple[str, ...] = command) -> Any:
+                return self._db.connection.execute_command(*command)
+
+            with contextlib.suppress(redis.exceptions.ResponseError):
+                self._call(run)
 
     def _persistence(self) -> dict[str, Any]:
         return self._call(lambda: self._db.connection.info("persistence"))

@@ -1,14 +1,20 @@
 """Import: upload CSV files, a workbook or an export; a dry run reports every problem first,
 the import runs on confirmation. Uploads are size-limited (MAX_CONTENT_LENGTH) and stored under
-names we make, so no upload can reach outside its folder."""
+names we make, so no upload can reach outside its folder; that folder is the server's own
+(`private_folder`), never a name in the temporary directory that someone else could have made
+first."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -27,12 +33,61 @@ bp = Blueprint("imports", __name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 ALLOWED = tuple(f"{name}.csv" for name in FILE_ORDER)
 UPLOAD_TTL_S = 3600.0  # an upload checked but not confirmed within an hour is removed
+PREFIX = "graphcrm-uploads-"  # then the server's process id, "-", and mkdtemp's random part
+_making = threading.Lock()  # one private folder per server, whichever thread uploads first
+
+
+def private_folder() -> str:
+    """A new folder for one server's uploads: under a name nobody could have taken first and
+    readable by this user only (mkdtemp: 0700), naming this process, removed when it exits.
+    Folders of this user's servers that are gone (killed -9: nothing removed them) are removed
+    first, with any upload left in them."""
+    temp = Path(tempfile.gettempdir())
+    for left in temp.glob(f"{PREFIX}*-*"):
+        pid = left.name.removeprefix(PREFIX).split("-", 1)[0]
+        if pid.isdigit() and _private(left) and not _alive(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=temp)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _private(folder: Path) -> bool:
+    """Whether `folder` is a directory (not a link) of this user that nobody else can enter."""
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (on this machine, as this process sees it)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: nothing is sent, the process is only looked up
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _base() -> Path:
-    base = Path(current_app.config.get("UPLOAD_DIR") or Path(tempfile.gettempdir()) / "graphcrm-uploads")
-    base.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return base
+    """The folder uploads go to: UPLOAD_DIR if the server was given one, else its own private
+    folder, made on the first upload, and made anew (never under the old name) if it is gone or
+    no longer private (a cleaner of the temporary directory removed it, someone put another in
+    its place)."""
+    if current_app.config["UPLOAD_DIR"]:
+        base = Path(current_app.config["UPLOAD_DIR"])
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return base
+    with _making:
+        folder = current_app.extensions.get("graphcrm_uploads")
+        if folder is None or not _private(Path(folder)):
+            folder = current_app.extensions["graphcrm_uploads"] = private_folder()
+    return Path(folder)
 
 
 def _sweep(base: Path) -> None:

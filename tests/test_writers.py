@@ -1,0 +1,272 @@
+"""Writers: two at once leave the graph as one after the other would; a failed write leaves nothing.
+
+Issue 13, items 1 and 2. Before: the check and the CREATE-when-new write of an import were not
+one step, so two imports at once duplicated ties (and one id became an Account and a Person),
+and an import whose batch failed after the first kept what the first batches wrote. Now every
+writer holds the database's write lock from its check to its last batch
+(`graphcrm.store.lock`), and an import that fails part-way undoes what it wrote
+(`graphcrm.plan.Undo`). The races run real `graphcrm import` processes, several rounds each.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from graphcrm import plan as plan_module
+from graphcrm.committee import committee
+from graphcrm.demo import seed_path
+from graphcrm.importer import import_path
+from graphcrm.settings import Settings
+from graphcrm.store import Store, open_store
+from tests.conftest import snapshot, wipe
+from tests.test_crash import write_dataset
+from tests.test_import import MINI
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = 3
+WAIT_S = 300  # a bound on waiting for a child, never a timing assertion
+# Relationships held twice: the same type (and TIED_TO kind) between the same two nodes.
+DUPLICATES = """
+MATCH (a:Node)-[r]->(b:Node)
+WITH a, b, type(r) AS t, r.kind AS k, count(r) AS c
+WHERE c > 1
+RETURN count(*) AS n
+"""
+
+
+def _graphcrm(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "graphcrm", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _race(*commands: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Start the commands at the same moment; their exit status and stderr."""
+    procs = [_graphcrm(*command) for command in commands]
+    return [(p.wait(timeout=WAIT_S), p.communicate()[1]) for p in procs]
+
+
+def _fresh(engine: str, tmp_path: Path, request: pytest.FixtureRequest, name: str) -> str:
+    """An empty database for one round: a new folder, or the session's Neo4j emptied."""
+    if engine == "embedded":
+        return str(tmp_path / name)
+    wipe(request.getfixturevalue("neo4j_admin"))
+    return str(request.getfixturevalue("neo4j_uri"))
+
+
+def _export(db: str) -> str:
+    with open_store(db) as store:
+        return snapshot(store)
+
+
+def _sequential(engine: str, tmp_path: Path, request: pytest.FixtureRequest, *folders: Path) -> str:
+    db = _fresh(engine, tmp_path, request, "reference")
+    with open_store(db) as store:
+        for folder in folders:
+            import_path(store, folder, progress=False)
+        return snapshot(store)
+
+
+@pytest.fixture(scope="module")
+def overlapping(tmp_path_factory) -> tuple[Path, Path]:
+    """Two imports that share people and ties: the whole data set, and its people and ties."""
+    whole = write_dataset(tmp_path_factory.mktemp("race") / "whole")
+    part = whole.parent / "part"
+    part.mkdir()
+    for name in ("accounts.csv", "people.csv", "ties.csv"):
+        shutil.copy(whole / name, part / name)
+    return whole, part
+
+
+def test_two_imports_at_once_give_the_graph_of_one_after_the_other(engine, tmp_path, request, overlapping):
+    whole, part = overlapping
+    expected = {
+        _sequential(engine, tmp_path, request, whole, part),
+        _sequential(engine, tmp_path, request, part, whole),
+    }
+    for n in range(ROUNDS):
+        db = _fresh(engine, tmp_path, request, f"round{n}")
+        results = _race(("import", str(whole), "--db", db), ("import", str(part), "--db", db))
+        assert [code for code, _ in results] == [0, 0], results
+        assert _export(db) in expected, f"round {n}: the graph differs from one import after the other"
+
+
+def test_the_same_seed_twice_at_once_is_the_seed_once(engine, tmp_path, request):
+    apex = seed_path("apex")
+    once = _sequential(engine, tmp_path, request, apex)
+    settings = Settings.from_env()
+    for n in range(ROUNDS):
+        db = _fresh(engine, tmp_path, request, f"round{n}")
+        results = _race(("import", str(apex), "--db", db), ("import", str(apex), "--db", db))
+        assert [code for code, _ in results] == [0, 0], results
+        assert _export(db) == once
+        with open_store(db) as store:
+            report = committee(store, "apex.opp-apex-mobile-office", settings=settings)
+            assert len(report.members) == 11 and report.support == -12.5
+
+
+def test_the_same_ids_as_accounts_and_as_people_at_once_one_wins_the_other_is_told(engine, tmp_path, request):
+    accounts, people = tmp_path / "accounts", tmp_path / "people"
+    accounts.mkdir()
+    people.mkdir()
+    ids = [f"x.{i:03d}" for i in range(300)]
+    (accounts / "accounts.csv").write_text(
+        "id,name,kind\n" + "".join(f"{i},Company {i},customer\n" for i in ids), encoding="utf-8"
+    )
+    (people / "people.csv").write_text(
+        "id,name\n" + "".join(f"{i},Person {i}\n" for i in ids), encoding="utf-8"
+    )
+    for n in range(ROUNDS):
+        db = _fresh(engine, tmp_path, request, f"round{n}")
+        results = _race(("import", str(accounts), "--db", db), ("import", str(people), "--db", db))
+        codes = sorted(code for code, _ in results)
+        assert codes == [0, 2], results
+        loser = next(err for code, err in results if code == 2)
+        assert (
+            "id already used in the database by a" in loser
+            and "nothing was imported: 300 problem(s)" in loser
+        )
+        with open_store(db) as store:
+            rows = store.read("MATCH (n:Node) RETURN count(n) AS n, sum(size(labels(n))) AS labels")
+            assert rows == [{"n": 300, "labels": 600}]  # Node and one other label each
+
+
+def test_a_double_click_on_confirm_writes_the_upload_once(seeded, db, tmp_path):
+    from graphcrm.web import create_app
+
+    seeded("apex").close()
+    app = create_app({"DB": db, "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    try:
+        client = app.test_client()
+        token_csrf = client.get("/api/csrf-token").get_json()["csrf_token"]
+        files = [(io.BytesIO(p.read_bytes()), p.name) for p in sorted(seed_path("jinchang").glob("*.csv"))]
+        page = client.post(
+            "/import",
+            data={"files": files},
+            headers={"X-CSRF-Token": token_csrf},
+            content_type="multipart/form-data",
+        ).get_data(as_text=True)
+        token = page.split('name="token" value="')[1].split('"')[0]
+        answers: list[int] = []
+
+        def click() -> None:
+            answers.append(
+                client.post(
+                    "/import/confirm", data={"token": token}, headers={"X-CSRF-Token": token_csrf}
+                ).status_code
+            )
+
+        store = app.extensions["graphcrm_store"]
+        clicks = [threading.Thread(target=click) for _ in range(2)]
+        for thread in clicks:
+            thread.start()
+        for thread in clicks:
+            thread.join(WAIT_S)
+        assert store.read(DUPLICATES) == [{"n": 0}], answers
+        imported = store.read("MATCH (n:Node) WHERE n.id STARTS WITH 'jinchang.' RETURN count(n) AS n")
+        assert imported == [{"n": 18}]  # 8 accounts and organisations, 9 people, 1 opportunity
+    finally:
+        app.extensions["graphcrm_store"].close()
+
+
+# -- a write that fails part-way leaves the database as it was --------------------------------
+
+
+def _changes(tmp_path: Path) -> Path:
+    """An import that changes everything an import can change over tests/data/mini: properties
+    of people there (and a Rep label set and one removed), ties there (merged, new values), new
+    people with new ties, and ties between people who were there."""
+    folder = tmp_path / "changes"
+    folder.mkdir(exist_ok=True)
+    (folder / "people.csv").write_text(
+        "id,name,org_id,title,is_rep,notes\n"
+        "rep1,Rep One renamed,us,Senior AM,false,\n"
+        "p1,李琼 Li Qiong,acme,secretary,,changed notes\n"
+        "p2,刘斌 Liu Bin,acme,head,true,\n" + "".join(f"n{i},New {i},acme,new,,\n" for i in range(12)),
+        encoding="utf-8",
+    )
+    (folder / "ties.csv").write_text(
+        "source,target,type,strength,context,since,last_contact\n"
+        "rep1,p1,KNOWS,0.1,changed,2020-01-01,2026-10-01\n"
+        "p2,comp,TIED_TO,0.2,close relations,,\n"
+        "rep1,p2,ALLY,0.7,new between old,,\n"
+        "p1,p2,INFLUENCES,0.4,new between old,,\n" + "".join(f"n{i},p1,KNOWS,0.5,new,,\n" for i in range(12)),
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3, 5, KeyboardInterrupt])
+def test_an_import_failing_part_way_leaves_the_database_as_it_was(store, tmp_path, monkeypatch, fail_at):
+    import_path(store, MINI, progress=False)
+    before = snapshot(store)
+    monkeypatch.setattr(plan_module, "BATCH_ROWS", 3)  # nodes, created and merged ties: many batches
+    real = Store.run_write
+    batches: list[str] = []
+
+    def failing(self, name, params):
+        if name.startswith("import/") and not name.startswith("import/undo"):
+            batches.append(name)
+            at = 4 if fail_at is KeyboardInterrupt else fail_at
+            if len(batches) == at:
+                raise (
+                    KeyboardInterrupt() if fail_at is KeyboardInterrupt else RuntimeError("the engine failed")
+                )
+        return real(self, name, params)
+
+    monkeypatch.setattr(Store, "run_write", failing)
+    with pytest.raises(KeyboardInterrupt if fail_at is KeyboardInterrupt else RuntimeError):
+        import_path(store, _changes(tmp_path), progress=False)
+    monkeypatch.setattr(Store, "run_write", real)
+    assert snapshot(store) == before
+    import_path(store, _changes(tmp_path), progress=False)  # the same import, now whole, is fine
+    assert snapshot(store) != before
+
+
+def test_the_viewer_keeps_nothing_of_an_upload_whose_write_failed(seeded, db, tmp_path, monkeypatch):
+    from graphcrm.web import create_app
+
+    store = seeded()
+    import_path(store, MINI, progress=False)
+    before = snapshot(store)
+    store.close()
+    monkeypatch.setattr(plan_module, "BATCH_ROWS", 3)
+    real = Store.run_write
+    calls: list[str] = []
+
+    def failing(self, name, params):
+        if name == "import/create_relationships":
+            calls.append(name)
+            if len(calls) == 2:
+                raise RuntimeError("the engine failed")
+        return real(self, name, params)
+
+    monkeypatch.setattr(Store, "run_write", failing)
+    app = create_app({"DB": db, "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        client = app.test_client()
+        token = client.get("/api/csrf-token").get_json()["csrf_token"]
+        folder = _changes(tmp_path)
+        files = [(io.BytesIO((folder / name).read_bytes()), name) for name in ("people.csv", "ties.csv")]
+        answer = client.post(
+            "/api/import",
+            data={"files": files, "dry_run": "0"},
+            headers={"X-CSRF-Token": token},
+            content_type="multipart/form-data",
+        )
+        assert answer.status_code == 500 and calls == ["import/create_relationships"] * 2
+        assert snapshot(app.extensions["graphcrm_store"]) == before
+    finally:
+        app.extensions["graphcrm_store"].close()
