@@ -34,8 +34,8 @@ from bench.generate import SCALES, generate
 from graphcrm import projection
 from graphcrm.chains import brokers, chains
 from graphcrm.committee import committee
-from graphcrm.importer import import_path
 from graphcrm.influencers import influencers
+from graphcrm.ingest.files import import_path
 from graphcrm.paths import hazards_around, warm_paths
 from graphcrm.referrals import referrals
 from graphcrm.settings import Settings

@@ -45,7 +45,7 @@ import numpy as np
 
 from graphcrm.demo import load_demo
 from graphcrm.export import export_lines
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from graphcrm.schema import STAGES
 from graphcrm.store import open_store
 

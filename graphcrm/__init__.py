@@ -1,6 +1,6 @@
 """graphcrm: a stakeholder and referral network explorer for B2B account managers.
 
-The library: `graphcrm.store` (the databases), `graphcrm.importer` (validated import),
+The library: `graphcrm.store` (the databases), `graphcrm.ingest` (validated imports),
 `graphcrm.export`, `graphcrm.demo` (the seed data sets); `graphcrm.cli` is a shell over it.
 """
 

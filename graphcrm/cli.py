@@ -23,9 +23,10 @@ from graphcrm.chains import brokers, chains
 from graphcrm.committee import committee
 from graphcrm.errors import UserError
 from graphcrm.export import checksum, export_to, person_json
-from graphcrm.importer import ImportResult, InvalidInput, apply_plan, import_path
 from graphcrm.influencers import influencers
-from graphcrm.linkedin import plan_linkedin
+from graphcrm.ingest.files import ImportResult, InvalidInput, apply_plan, import_path
+from graphcrm.ingest.linkedin import plan_linkedin
+from graphcrm.ingest.tabular import clip, unopenable
 from graphcrm.paths import WarmPath, warm_paths
 from graphcrm.privacy import forget, forget_text
 from graphcrm.schema import STAGES
@@ -33,7 +34,6 @@ from graphcrm.settings import Settings
 from graphcrm.spreadsheet import SpreadsheetExport, export_csv, export_xlsx
 from graphcrm.store import Store, open_store
 from graphcrm.store.base import QueryWrites
-from graphcrm.tabular import clip, unopenable
 
 EXIT_USER_ERROR = 2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from graphcrm.importer import ImportResult, import_path
+from graphcrm.ingest.files import ImportResult, import_path
 from graphcrm.store import Store
 
 

@@ -1,5 +1,5 @@
 """Export the whole graph as JSON lines (the exact backup), its checksum, one person's record.
-(Spreadsheet exports: `graphcrm.spreadsheet`; reading an export back: `graphcrm.jsonlines`.)
+(Spreadsheet exports: `graphcrm.spreadsheet`; reading an export back: `graphcrm.ingest.jsonlines`.)
 
 One line per node, `{"type": "node", "id": ..., "labels": [...], "properties": {...}}`, then one
 per relationship, `{"type": "relationship", "rel": T, "start": ID, "end": ID, "properties":

@@ -23,7 +23,7 @@ from typing import Any
 
 from graphcrm import queries
 from graphcrm.errors import NotFound
-from graphcrm.plan import article
+from graphcrm.ingest.plan import article
 from graphcrm.schema import SYMMETRIC_TIES
 from graphcrm.store import Store, StoreError
 from graphcrm.store.base import BASE_LABEL

@@ -1,7 +1,7 @@
 """The graph as the six import files: a folder of CSV files or one XLSX workbook.
 
 The spreadsheet export holds exactly the columns of the import formats (README, "Import
-formats"; `graphcrm.importer.FILES`), so that it opens in Excel and imports back: symmetric
+formats"; `graphcrm.ingest.files.FILES`), so that it opens in Excel and imports back: symmetric
 ties (stored once each way) as one row, TIED_TO's kind in `context`, a seat's
 `influence_<stage>` properties as `stage_influence` (`need=35;decide=20`), lists `;`-joined,
 the Rep label as `is_rep`. Properties without a column (LinkedIn's `source` and `linkedin`)
@@ -9,7 +9,7 @@ are left out and listed in `SpreadsheetExport.left_out`: the JSON lines export i
 backup.
 
 No cell runs as a formula when the file is opened: every text goes through
-`graphcrm.formulas.neutralise` (a `'` before a leading `= + - @`, tab or CR, which the import
+`graphcrm.ingest.formula_cells.neutralise` (a `'` before a leading `= + - @`, tab or CR, which the import
 drops again), and the workbook's text cells are written as text, never as formulas.
 """
 
@@ -28,8 +28,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.cell import Cell as XlsxCell
 
 from graphcrm.export import export_records
-from graphcrm.formulas import neutralise
-from graphcrm.importer import FILE_ORDER, FILES
+from graphcrm.ingest.files import FILE_ORDER, FILES
+from graphcrm.ingest.formula_cells import neutralise
 from graphcrm.schema import ACCOUNT_KINDS, REP_LABEL, STAGES, SYMMETRIC_TIES, TIE_TYPES, stage_property
 from graphcrm.store import Store
 

@@ -31,7 +31,7 @@ from click.testing import CliRunner
 from graphcrm.cli import main
 from graphcrm.demo import seed_path
 from graphcrm.export import export_lines
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from graphcrm.store import Store, open_store
 
 SEEDS = ("apex", "hidden-decider", "jinchang", "kissinger", "xuri")

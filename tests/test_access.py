@@ -70,7 +70,7 @@ class Clock:
 def demo_folder(tmp_path_factory):
     """A database with every seed, kept open for the module: apps attach to its server."""
     from graphcrm.demo import seed_path
-    from graphcrm.importer import import_path
+    from graphcrm.ingest.files import import_path
 
     folder = tmp_path_factory.mktemp("access") / "db"
     with open_store(folder) as store:

@@ -19,8 +19,8 @@ from graphcrm import spreadsheet
 from graphcrm.cli import main
 from graphcrm.demo import load_demo, seed_path
 from graphcrm.export import checksum, export_lines
-from graphcrm.formulas import FORMULA_STARTS
-from graphcrm.importer import FILE_ORDER, FILES, import_path
+from graphcrm.ingest.files import FILE_ORDER, FILES, import_path
+from graphcrm.ingest.formula_cells import FORMULA_STARTS
 from graphcrm.store import open_store
 from tests.conftest import wipe
 from tests.test_import import MINI
@@ -249,7 +249,7 @@ def test_xlsx_has_no_formula_cells(seeded, tmp_path):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_hostile_text_comes_back_as_it_was(seeded, tmp_path, kind):
     """Needs the importer to drop the `'` that the export put before a formula-like text
-    (graphcrm.formulas.unquote, in the import of CSV and XLSX cells)."""
+    (graphcrm.ingest.formula_cells.unquote, in the import of CSV and XLSX cells)."""
     store = seeded("apex")
     with_hostile_person(store, tmp_path)
     original = list(export_lines(store))

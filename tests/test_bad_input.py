@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from graphcrm.cli import main
-from graphcrm.importer import InvalidInput, apply_plan, import_path
-from graphcrm.linkedin import plan_linkedin
+from graphcrm.ingest.files import InvalidInput, apply_plan, import_path
+from graphcrm.ingest.linkedin import plan_linkedin
 from graphcrm.store import Store
 from tests.conftest import snapshot
 from tests.test_import import MINI
@@ -273,7 +273,7 @@ def test_linkedin_notes_lines_edited_still_import(base, tmp_path, edit):
 def test_gbk_and_gb18030_files_are_not_taken_for_two_encodings(base, tmp_path):
     """Every seed data set saved as GBK reads as one encoding (the two-encodings check)."""
     from graphcrm.demo import seed_path
-    from graphcrm.tabular import encoding_of
+    from graphcrm.ingest.tabular import encoding_of
 
     for name in ("apex", "hidden-decider", "jinchang", "kissinger", "xuri"):
         for file in seed_path(name).glob("*.csv"):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from bench.generate import SCALES, TODAY, generate
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 
 FILES = ("accounts", "people", "ties", "opportunities", "committee", "referrals")
 SMALL = (1_200, 6_000)  # people, ties: a few companies, a referral, generated in a blink

@@ -5,7 +5,7 @@ it costs anything, with one message naming the file (and sheet), row and column 
 was expected. The memory a fresh process takes to refuse each is measured, with a bound far
 above normal (`PEAK_MB`; a process importing graphcrm takes about 75 MB), never the time.
 
-Before the checks (`graphcrm/workbook.py`, the header check of `graphcrm/tabular.py`), the
+Before the checks (`graphcrm/ingest/workbook.py`, the header check of `graphcrm/ingest/tabular.py`), the
 process reading them peaked at: 335 MB for one cell in column XFD on 2,000 rows; over 400 s
 (stopped) on 200,000 rows; 839 MB for a row numbered 10,000,000; 1.76 GB and 179 s for
 5,000,000 identical rows; 361 MB for a 150 MB shared string; 410 MB for 10 million cells padded
@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 from openpyxl.utils import get_column_letter
 
-from graphcrm.importer import InvalidInput, import_path
-from graphcrm.tabular import MAX_COLUMNS, TableError, read_csv
-from graphcrm.workbook import (
+from graphcrm.ingest.files import InvalidInput, import_path
+from graphcrm.ingest.tabular import MAX_COLUMNS, TableError, read_csv
+from graphcrm.ingest.workbook import (
     MAX_CELLS,
     MAX_RATIO,
     MAX_ROWS,
@@ -143,7 +143,7 @@ BY_START = ("identical-rows", "one-huge-shared-string")
 READ = """
 import json, re, sys
 from pathlib import Path
-from graphcrm.importer import read_tables
+from graphcrm.ingest.files import read_tables
 tables, problems = read_tables(Path(sys.argv[1]))
 with open("/proc/self/status") as status:
     peak = int(re.search(r"VmHWM:\\s*(\\d+) kB", status.read()).group(1)) // 1024

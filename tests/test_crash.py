@@ -1,6 +1,6 @@
 """Crashes: `kill -9` of the importer mid-import, and of the database server mid-stream.
 
-The importer writes in batches of `graphcrm.plan.BATCH_ROWS` rows, each one transaction. A child
+The importer writes in batches of `graphcrm.ingest.plan.BATCH_ROWS` rows, each one transaction. A child
 process imports a small data set with batches of `SMALL` rows and SIGKILLs itself at a chosen
 point: after k acknowledged batches; while sending batch k+1 (only part of its bytes reach the
 server); after sending batch k+1, before its reply. After reopening, the database must equal a
@@ -27,9 +27,9 @@ import pytest
 import redis
 
 from bench.generate import generate
-from graphcrm import plan as plan_module
 from graphcrm import queries
-from graphcrm.importer import import_path, plan_tables, read_tables
+from graphcrm.ingest import plan as plan_module
+from graphcrm.ingest.files import import_path, plan_tables, read_tables
 from graphcrm.store import Store, open_store
 from graphcrm.store.embedded import ServerInfo
 from graphcrm.store.falkordb import FalkorDBStore
@@ -186,15 +186,15 @@ def rerun_completes(folder: Path, db: Path, clean: str) -> None:
 CRASHING_IMPORT = """
 import os, signal, sys
 import redis.connection
-import graphcrm.plan
+import graphcrm.ingest.plan
 from pathlib import Path
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from graphcrm.store import open_store
 from graphcrm.store.falkordb import FalkorDBStore
 
 folder, db, mode, k, kill_server, batch_rows = sys.argv[1:]
 k = int(k)
-graphcrm.plan.BATCH_ROWS = int(batch_rows)
+graphcrm.ingest.plan.BATCH_ROWS = int(batch_rows)
 store = open_store(db)
 server_pid = store.server.pid
 state = {"done": 0, "armed": False}

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from graphcrm.importer import FILES
+from graphcrm.ingest.files import FILES
 from graphcrm.schema import (
     NODE_LABELS,
     RELATIONSHIP_TYPES,
@@ -71,7 +71,7 @@ KNOWN_PROPERTY_KEYS = tuple(
 HINT = (
     "(A label, relationship type or property the linter calls 'not present in "
     "the database' may be real but new: add it to GRAPH_LABELS, "
-    "graphcrm/schema.py or the import formats of graphcrm/importer.py.)"
+    "graphcrm/schema.py or the import formats of graphcrm/ingest/files.py.)"
 )
 
 

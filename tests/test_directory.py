@@ -16,7 +16,7 @@ from graphcrm.directory import (
     search,
 )
 from graphcrm.errors import NotFound
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from tests.conftest import SEEDS
 
 APEX_OPP = "apex.opp-apex-mobile-office"

@@ -10,7 +10,7 @@ import pytest
 
 from graphcrm.demo import seed_path
 from graphcrm.export import export_lines
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from tests.conftest import SEEDS
 
 

@@ -14,7 +14,7 @@ import pytest
 from graphcrm import privacy, spreadsheet
 from graphcrm.demo import load_demo, seed_path
 from graphcrm.export import checksum, export_lines, export_to
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 
 
 def test_embedded_export_restores_into_neo4j_exactly(neo4j_store, embedded_store, tmp_path):

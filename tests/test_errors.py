@@ -21,11 +21,11 @@ from graphcrm.web import NeedsLogin, create_app
 import graphcrm
 import graphcrm.cli
 from graphcrm.errors import InvalidValue, NotFound, Unavailable, UserError
-from graphcrm.fields import Invalid
-from graphcrm.importer import InvalidInput
+from graphcrm.ingest.fields import Invalid
+from graphcrm.ingest.files import InvalidInput
+from graphcrm.ingest.tabular import TableError
 from graphcrm.privacy import NotAPerson
 from graphcrm.store.base import BadParameter, QueryWrites, StoreError
-from graphcrm.tabular import TableError
 
 INTERNAL = "The server encountered an internal error"
 

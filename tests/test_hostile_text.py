@@ -32,7 +32,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from bench.soak import served
-from graphcrm.formulas import is_formula
+from graphcrm.ingest.formula_cells import is_formula
 from tests.test_browser import browser, pytestmark  # noqa: F401
 
 HERE = Path(__file__).parent
@@ -60,7 +60,7 @@ DOTS = "xss-dots/../../import"  # an id whose link a browser would resolve to an
 
 def as_id(payload: str) -> str:
     """The payload as an id may hold it: without the invisible characters (a right-to-left
-    override...) that `graphcrm.fields.identifier` refuses in ids; names hold them."""
+    override...) that `graphcrm.ingest.fields.identifier` refuses in ids; names hold them."""
     return "".join(c for c in payload if unicodedata.category(c) != "Cf")
 
 

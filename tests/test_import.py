@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from graphcrm.demo import seed_path
-from graphcrm.importer import FILE_ORDER, InvalidInput, import_path
+from graphcrm.ingest.files import FILE_ORDER, InvalidInput, import_path
 from tests.conftest import SEEDS, snapshot
 
 MINI = Path(__file__).parent / "data" / "mini"

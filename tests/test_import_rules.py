@@ -20,10 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphcrm import fields as F
-from graphcrm.fields import Problem
-from graphcrm.importer import FILES
-from graphcrm.jsonlines import plan_jsonl
+from graphcrm.ingest import fields as F
+from graphcrm.ingest.fields import Problem
+from graphcrm.ingest.files import FILES
+from graphcrm.ingest.jsonlines import plan_jsonl
 from graphcrm.store.params import plain_params
 
 COLUMNS = {f"{spec.name}.{column.name}": column for spec in FILES.values() for column in spec.columns}

@@ -9,8 +9,8 @@ import pytest
 
 from graphcrm import queries
 from graphcrm.errors import NotFound
-from graphcrm.importer import import_path
 from graphcrm.influencers import WEIGHTS, influencers, pagerank
+from graphcrm.ingest.files import import_path
 
 HD = "hd.dingsheng"
 QUERIES = ("influencers/people", "influencers/ties", "influencers/committee")

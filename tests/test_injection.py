@@ -422,7 +422,7 @@ def test_hash_password_takes_any_password(value):
 
 def test_hostile_text_through_the_cli_is_stored_as_given(demo_db, tmp_path):
     """The other way in: a hostile value imported as data comes back exactly, and runs nothing."""
-    from graphcrm.formulas import is_formula
+    from graphcrm.ingest.formula_cells import is_formula
 
     folder, store = demo_db
     before_people = store.read("MATCH (p:Person) RETURN count(p) AS c")[0]["c"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from graphcrm.priority import as_text, priority
 from graphcrm.settings import Settings
 

@@ -19,7 +19,7 @@ from graphcrm.committee import committee
 from graphcrm.demo import seed_path
 from graphcrm.errors import NotFound
 from graphcrm.export import checksum, export_lines
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from graphcrm.schema import SYMMETRIC_TIES, stage_property
 from graphcrm.store import StoreError, open_store
 from graphcrm.store.embedded import ServerInfo

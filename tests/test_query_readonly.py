@@ -45,7 +45,7 @@ INDEXES = {  # the indexes, on each engine
 
 @pytest.fixture
 def mini(store):
-    from graphcrm.importer import import_path
+    from graphcrm.ingest.files import import_path
 
     import_path(store, MINI, progress=False)
     return store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphcrm.errors import NotFound
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 from graphcrm.referrals import as_text, referrals
 
 ACCOUNTS = """id,name,kind,status,revenue

@@ -12,7 +12,7 @@ import random
 
 from bench.soak import IMPORTS, landed, prepare, reads, served, server_errors, soak, summary
 from graphcrm import projection
-from graphcrm.importer import import_path
+from graphcrm.ingest.files import import_path
 
 CLIENTS, REQUESTS = 8, 25
 

@@ -5,7 +5,7 @@ one step, so two imports at once duplicated ties (and one id became an Account a
 and an import whose batch failed after the first kept what the first batches wrote. Now every
 writer holds the database's write lock from its check to its last batch
 (`graphcrm.store.lock`), and an import that fails part-way undoes what it wrote
-(`graphcrm.plan.Undo`). The races run real `graphcrm import` processes, several rounds each.
+(`graphcrm.ingest.plan.Undo`). The races run real `graphcrm import` processes, several rounds each.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from graphcrm import plan as plan_module
 from graphcrm.committee import committee
 from graphcrm.demo import seed_path
-from graphcrm.importer import import_path
+from graphcrm.ingest import plan as plan_module
+from graphcrm.ingest.files import import_path
 from graphcrm.settings import Settings
 from graphcrm.store import Store, open_store
 from tests.conftest import snapshot, wipe

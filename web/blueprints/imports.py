@@ -24,7 +24,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from graphcrm.errors import InvalidValue
-from graphcrm.importer import FILE_ORDER, ImportResult, InvalidInput, import_path
+from graphcrm.ingest.files import FILE_ORDER, ImportResult, InvalidInput, import_path
 
 from ..db import get_store
 from ..views import api

@@ -19,11 +19,11 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from graphcrm import fields as F
-from graphcrm.fields import Problem
-from graphcrm.plan import Plan, Where, article, find_labels
+from graphcrm.ingest import fields as F
+from graphcrm.ingest.fields import Problem
+from graphcrm.ingest.plan import Plan, Where, article, find_labels
+from graphcrm.ingest.tabular import TableError, clip, decode, read_csv_text, unopenable
 from graphcrm.store import Store
-from graphcrm.tabular import TableError, clip, decode, read_csv_text, unopenable
 
 HEADER = ["first name", "last name", "url", "email address", "company", "position", "connected on"]
 LINKEDIN_STRENGTH = 0.3
@@ -217,7 +217,7 @@ def _pasted(source: str, first: int, last: int | None) -> Problem:
 
 
 def _cells(plan: Plan, raw: dict[str, str], where: Where) -> dict[str, str] | None:
-    """A row's cells as stored (`graphcrm.fields.cell`), or None with its problems added."""
+    """A row's cells as stored (`graphcrm.ingest.fields.cell`), or None with its problems added."""
     row: dict[str, str] = {}
     for column in HEADER:
         try:
@@ -230,7 +230,7 @@ def _cells(plan: Plan, raw: dict[str, str], where: Where) -> dict[str, str] | No
 
 def _made_id(plan: Plan, made: str, where: Where) -> str | None:
     """An id made from a connection's URL or company, held to the rule every id is
-    (`graphcrm.fields.identifier`: no invisible characters...), or None with its problem."""
+    (`graphcrm.ingest.fields.identifier`: no invisible characters...), or None with its problem."""
     try:
         return F.identifier(made)
     except F.Invalid as exc:

@@ -1,7 +1,7 @@
 """Read a JSON-lines export (`graphcrm export`) back as an import plan: a backup restored, or
 one edited by hand or by a script.
 
-Each line is checked as the CSV and XLSX rows are, by the same rules (`graphcrm.fields`): ids by
+Each line is checked as the CSV and XLSX rows are, by the same rules (`graphcrm.ingest.fields`): ids by
 `identifier` (no control characters or line breaks, no invisible characters, not `.` or `..`,
 stored composed), every text by `check_text` (no control characters or half characters, at
 most 32,767 characters, no text damaged by a wrong encoding), every number by what the
@@ -20,12 +20,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from graphcrm import fields as F
-from graphcrm.fields import Problem
-from graphcrm.plan import Plan, Where
+from graphcrm.ingest import fields as F
+from graphcrm.ingest.fields import Problem
+from graphcrm.ingest.plan import Plan, Where
+from graphcrm.ingest.tabular import clip
 from graphcrm.schema import NODE_LABELS, RELATIONSHIP_TYPES, REP_LABEL, SYMMETRIC_TIES
 from graphcrm.store.params import INT_LIMIT
-from graphcrm.tabular import clip
 
 ALL_LABELS = (*NODE_LABELS,)
 MAX_DEPTH = 8  # levels of [ and {: an export's line has 3 (the record, its properties, a list)
@@ -160,7 +160,7 @@ def _plan_relationship(
 
 
 def _id(plan: Plan, record: dict[str, Any], field: str, where: Where) -> str | None:
-    """The id in `field` as stored (`graphcrm.fields.identifier`), or None with its problem."""
+    """The id in `field` as stored (`graphcrm.ingest.fields.identifier`), or None with its problem."""
     value = record.get(field)
     if not isinstance(value, str) or not value:
         message = "missing id" if value in (None, "") else "an id that is not text"

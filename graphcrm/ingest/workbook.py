@@ -42,8 +42,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
-from graphcrm.formulas import FORMULA_STARTS, QUOTE
-from graphcrm.tabular import MAX_COLUMNS, OLE, Table, TableError, table_from
+from graphcrm.ingest.formula_cells import FORMULA_STARTS, QUOTE
+from graphcrm.ingest.tabular import MAX_COLUMNS, OLE, Table, TableError, table_from
 
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_CELLS = 10_000_000  # per sheet, counting the empty cells left of each row's last one

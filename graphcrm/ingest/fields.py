@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from graphcrm import formulas
 from graphcrm.errors import InvalidValue
+from graphcrm.ingest import formula_cells as formulas
 from graphcrm.schema import STAGES
 from graphcrm.store.base import BadParameter
 from graphcrm.store.params import INT_LIMIT, plain_params
@@ -98,7 +98,7 @@ def check_text(value: str) -> str:
 
 def cell(value: str) -> str:
     """The text of a non-empty spreadsheet cell as it is stored: `check_text`, then a
-    spreadsheet formula is refused (`graphcrm.formulas`: `'` before a formula keeps it as
+    spreadsheet formula is refused (`graphcrm.ingest.formula_cells`: `'` before a formula keeps it as
     text, and is dropped)."""
     check_text(value)
     if value[0] not in _SPECIAL_STARTS:  # most cells: nothing more to look at

@@ -15,7 +15,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from graphcrm.fields import Problem
+from graphcrm.ingest.fields import Problem
 from graphcrm.schema import SYMMETRIC_TIES
 from graphcrm.store import Store
 

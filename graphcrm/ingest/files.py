@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphcrm import fields as F
 from graphcrm.errors import UserError
-from graphcrm.fields import Problem
-from graphcrm.plan import Absent, Plan, Where
+from graphcrm.ingest import fields as F
+from graphcrm.ingest.fields import Problem
+from graphcrm.ingest.plan import Absent, Plan, Where
+from graphcrm.ingest.tabular import Table, TableError, clip, read_csv, unopenable
+from graphcrm.ingest.workbook import read_xlsx
 from graphcrm.schema import (
     ACCOUNT_KINDS,
     ACCOUNT_STATUSES,
@@ -33,8 +35,6 @@ from graphcrm.schema import (
     stage_property,
 )
 from graphcrm.store import Store
-from graphcrm.tabular import Table, TableError, clip, read_csv, unopenable
-from graphcrm.workbook import read_xlsx
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False, progress: bo
     if problem := unopenable(path):
         raise InvalidInput([problem])
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        from graphcrm.jsonlines import plan_jsonl
+        from graphcrm.ingest.jsonlines import plan_jsonl
 
         plan, read_problems = plan_jsonl(path)
     else:

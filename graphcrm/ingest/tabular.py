@@ -1,5 +1,5 @@
 """Read CSV import files (UTF-8, UTF-8 with BOM, or GB18030/GBK) as tables; workbooks are read
-by `graphcrm.workbook` into the same `Table`.
+by `graphcrm.ingest.workbook` into the same `Table`.
 
 Every cell comes back as a stripped string, every row with the number a spreadsheet shows for
 it (the header is row 1), so that messages can point at it; a row keeps its non-empty cells
