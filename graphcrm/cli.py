@@ -127,13 +127,21 @@ def init(store: Store) -> None:
     click.echo(f"database ready: {store.url} ({store.engine})")
 
 
+STAGE_MAP = click.option(
+    "--stage-map",
+    type=FILE_PATH,
+    help="A CSV with columns crm_stage, stage: your pipeline's stages as buying stages.",
+)
+
+
 @main.command("import")
 @click.argument("path", type=FILE_PATH)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@STAGE_MAP
 @with_store
-def import_command(store: Store, path: Path, dry_run: bool) -> None:
+def import_command(store: Store, path: Path, dry_run: bool, stage_map: Path | None) -> None:
     """Import a folder of CSV files, one CSV, an XLSX workbook, or a .jsonl export."""
-    _report(import_path(store, path, dry_run=dry_run), path.name)
+    _report(import_path(store, path, dry_run=dry_run, stage_map=stage_map), path.name)
 
 
 @main.command("import-linkedin")

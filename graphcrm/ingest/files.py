@@ -17,6 +17,7 @@ from graphcrm.errors import UserError
 from graphcrm.ingest import fields as F
 from graphcrm.ingest.fields import Problem
 from graphcrm.ingest.plan import Absent, Plan, Where
+from graphcrm.ingest.stages import StageMap, closed, read_stage_map
 from graphcrm.ingest.tabular import Table, TableError, clip, read_csv, unopenable
 from graphcrm.ingest.workbook import read_xlsx
 from graphcrm.schema import (
@@ -28,7 +29,6 @@ from graphcrm.schema import (
     ORG_KINDS,
     REFERRAL_OUTCOMES,
     ROLES,
-    STAGES,
     STANCES,
     TIE_TYPES,
     TIERS,
@@ -76,21 +76,32 @@ class ImportResult:
     written: bool
 
 
-def import_path(store: Store, path: Path, *, dry_run: bool = False, progress: bool = True) -> ImportResult:
+def import_path(
+    store: Store,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: bool = True,
+    stage_map: Path | None = None,
+) -> ImportResult:
     """Import a folder of CSV files, one CSV, a workbook, or a `.jsonl` export.
 
     Everything is checked first; on any problem, `InvalidInput` lists them all and nothing is
-    written. With `dry_run`, a clean input is reported but not written.
+    written. With `dry_run`, a clean input is reported but not written. `stage_map`: a CSV
+    mapping the CRM's stages to buying stages (`graphcrm.ingest.stages`).
     """
     if problem := unopenable(path):
         raise InvalidInput([problem])
+    stages, map_problems = read_stage_map(stage_map) if stage_map is not None else (StageMap(), [])
+    if map_problems:
+        raise InvalidInput(map_problems)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         from graphcrm.ingest.jsonlines import plan_jsonl
 
         plan, read_problems = plan_jsonl(path)
     else:
         tables, read_problems = read_tables(path)
-        plan = plan_tables(tables)
+        plan = plan_tables(tables, stages)
         plan.complete = plan.complete and not read_problems
         plan.absent = absent_files(path, tables)
         if tables and not read_problems and not plan.problems and not plan.nodes and not plan.rels:
@@ -167,7 +178,19 @@ def _add_tie(plan: Plan, row: dict[str, Any], where: Where) -> None:
 
 
 def _add_opportunity(plan: Plan, row: dict[str, Any], where: Where) -> None:
-    if not plan.add_node(row["id"], "Opportunity", _props(row, drop=("account_id",)), where):
+    props = _props(row, drop=("account_id", "stage"))
+    if row.get("stage"):
+        try:
+            props.update(plan.stages.parse(row["stage"]))
+        except F.Invalid as exc:
+            plan.problems.append(
+                Problem(where.source, where.row, "stage", exc.problem, clip(row["stage"]), exc.expected)
+            )
+            plan.skip_row(row)
+            return
+        if "status" not in props and (status := closed(row["stage"])):
+            props["status"] = status  # "Closed Won" with no status: won
+    if not plan.add_node(row["id"], "Opportunity", props, where):
         return  # a duplicate id, reported: its account tie would be reported again
     plan.add_rel(
         "FOR",
@@ -279,7 +302,7 @@ FILES: dict[str, FileSpec] = {
                 _ID,
                 Column("account_id", F.identifier, required=True),
                 Column("name"),
-                Column("stage", F.one_of(STAGES, "stage")),
+                Column("stage"),  # the CRM's stage or a buying stage: mapped in _add_opportunity
                 Column("value", F.number(0)),
                 Column("close_date", F.date),
                 Column("status", F.one_of(OPPORTUNITY_STATUSES, "opportunity status")),
@@ -504,9 +527,9 @@ def _name(path: Path) -> str:
     return path.name or path.resolve().name
 
 
-def plan_tables(tables: Iterable[Table]) -> Plan:
+def plan_tables(tables: Iterable[Table], stages: StageMap | None = None) -> Plan:
     """Check every table and gather what they would write (not yet checked against the db)."""
-    plan = Plan()
+    plan = Plan(stages=stages or StageMap())
     for table in tables:
         check_table(FILES[_stem(table.source)], table, plan)
     plan.check_stage_totals()

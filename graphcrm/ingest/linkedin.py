@@ -21,6 +21,7 @@ from pathlib import Path
 
 from graphcrm.ingest import fields as F
 from graphcrm.ingest.fields import Problem
+from graphcrm.ingest.matching import organisations_by_name
 from graphcrm.ingest.plan import Plan, Where, article, find_labels
 from graphcrm.ingest.tabular import TableError, clip, decode, read_csv_text, unopenable
 from graphcrm.store import Store
@@ -57,7 +58,7 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
         ]
     if problem := _check_rep(store, rep_id):
         return plan, [problem]
-    companies = {row["name"].strip().lower(): row["id"] for row in store.run("import/organisations")}
+    companies = organisations_by_name(store)
     pasted: int | None = None  # the row where a second export's Notes lines begin
     for number, raw in zip(table.numbers, table.rows, strict=True):
         where = Where(path.name, number, "")

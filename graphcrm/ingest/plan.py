@@ -16,6 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from graphcrm.ingest.fields import Problem
+from graphcrm.ingest.stages import StageMap
 from graphcrm.schema import SYMMETRIC_TIES
 from graphcrm.store import Store
 
@@ -92,6 +93,8 @@ class Plan:
     existing: set[str] | None = None
     # Files not in the import that would define the records it names (set by the importer).
     absent: list[Absent] = field(default_factory=list)
+    # How the CRM's pipeline stages map to buying stages (the user's --stage-map, else defaults).
+    stages: StageMap = field(default_factory=StageMap)
 
     def skip_row(self, row: dict[str, Any]) -> None:
         """Remember what a row left out for its problems would have defined."""
