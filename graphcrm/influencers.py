@@ -71,7 +71,7 @@ import numpy as np
 
 from graphcrm import centrality
 from graphcrm.errors import NotFound
-from graphcrm.paths import DEFAULT_STRENGTH
+from graphcrm.projection import DEFAULT_STRENGTH
 from graphcrm.store import Store
 
 WEIGHTS = {"listened": 0.5, "network": 0.25, "committee": 0.25}

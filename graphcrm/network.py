@@ -31,7 +31,8 @@ from typing import Any
 from graphcrm.committee import CommitteeReport, Member, committee
 from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.influencers import InfluenceReport, influencers, org_levels
-from graphcrm.paths import DEFAULT_STRENGTH, PathReport
+from graphcrm.paths import PathReport
+from graphcrm.projection import DEFAULT_STRENGTH
 from graphcrm.referrals import Party, Referral, referrals
 from graphcrm.schema import ATTITUDES, ROLES, STAGES, SYMMETRIC_TIES
 from graphcrm.settings import Settings

@@ -5,8 +5,10 @@ halved for every half-life (a setting, default 365 days) since its last contact.
 recorded last contact counts as one half-life old. Trust is built faster through an
 acquaintance (seed 002): a strong, recent tie at every hop is what makes an ask land.
 
-Paths travel over KNOWS, KIN and ALLY ties (either way) and INFLUENCES (from the one
-listened to, who can ask the listener). They start at any of our reps (or one person) and
+Paths travel over KNOWS, KIN and ALLY ties (either way), INFLUENCES (from the one
+listened to, who can ask the listener), and the org chart: a direct report and their manager
+can introduce each other (REPORTS_TO either way; with no strength of its own such a tie has
+`Settings.org_chart_strength`, default 0.6). They start at any of our reps (or one person) and
 never pass through people who are enemies or blockers in an open committee on the target's
 account. People tied to a competitor are flagged, or with `strict` avoided. Alternatives
 differ in their first hop where the graph allows: a second path through the same first
@@ -26,14 +28,16 @@ from typing import Any
 
 from graphcrm import projection
 from graphcrm.errors import InvalidValue, NotFound
-from graphcrm.projection import DEFAULT_STRENGTH
+from graphcrm.projection import default_strength
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 
 MAX_HOPS_LIMIT = 6
 # Between two equally warm ties, the one to ask through: an ally, family, an acquaintance, then
 # the one listened to.
-HOP_PREFERENCE = ("ALLY", "KIN", "KNOWS", "INFLUENCES")
+HOP_PREFERENCE = ("ALLY", "KIN", "KNOWS", "INFLUENCES", "REPORTS_TO", "MANAGES")
+# The org chart in words: the one asked is the other's manager (REPORTS_TO) or direct report.
+ORG_WORDS = {"REPORTS_TO": "manager", "MANAGES": "direct report"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,9 +90,12 @@ class PathReport:
     flagged: tuple[Avoided, ...]
 
 
-def tie_warmth(strength: float | None, last_contact: str | None, settings: Settings) -> float:
-    """Strength halved per half-life since last contact (unknown contact: one half-life)."""
-    base = DEFAULT_STRENGTH if strength is None else float(strength)
+def tie_warmth(
+    strength: float | None, last_contact: str | None, settings: Settings, tie_type: str = "KNOWS"
+) -> float:
+    """Strength halved per half-life since last contact (unknown contact: one half-life); a
+    tie with no strength has `projection.default_strength` of its type."""
+    base = default_strength(tie_type, settings) if strength is None else float(strength)
     age: float  # days
     if last_contact:
         try:
@@ -217,7 +224,7 @@ def _warm_paths(
     ties: dict[tuple[str, str], dict[str, Any]] = {}
     for row in store.run("paths/hops", {"pairs": [list(p) for p in pairs]}):
         pair = (row["source"], row["target"])
-        warmth = tie_warmth(row["strength"], row["last_contact"], settings)
+        warmth = tie_warmth(row["strength"], row["last_contact"], settings, row["type"])
         rank = (warmth, -HOP_PREFERENCE.index(row["type"]), row["context"] or "")
         if pair not in ties or rank > ties[pair]["rank"]:
             ties[pair] = {**row, "rank": rank}
@@ -257,8 +264,10 @@ def _path(
     hops = []
     warmth = 1.0
     for index, tie in enumerate(ties):
-        strength = DEFAULT_STRENGTH if tie["strength"] is None else float(tie["strength"])
-        hop_warmth = tie_warmth(strength, tie["last_contact"], settings)
+        strength = (
+            default_strength(tie["type"], settings) if tie["strength"] is None else float(tie["strength"])
+        )
+        hop_warmth = tie_warmth(strength, tie["last_contact"], settings, tie["type"])
         warmth *= hop_warmth
         hops.append(
             Hop(
@@ -285,6 +294,8 @@ def describe_tie(hop: Hop, whose: str) -> str:
         relation = f"{whose} family" + (f": {hop.context}" if hop.context else "")
     elif hop.type == "ALLY":
         relation = f"{whose} ally" + (f": {hop.context}" if hop.context else "")
+    elif hop.type in ORG_WORDS:
+        relation = f"{whose} {ORG_WORDS[hop.type]}"
     elif hop.context and len(hop.context.split()) <= 2:
         relation = f"{whose} {hop.context}"  # "your neighbour", "their EMBA classmates"
     else:
@@ -303,10 +314,14 @@ def _instruction(hops: Sequence[Hop], index: int) -> str:
     if index == 0:
         return f"{hop.source.name} knows {hop.target.name} ({describe_tie(hop, 'your')})"
     before = hops[index - 1]
-    return (
-        f"Ask {before.target.name} ({describe_tie(before, 'your' if index == 1 else 'their')}) "
-        f"to introduce you to {hop.target.name} ({describe_tie(hop, 'their')})"
-    )
+    asked = f"Ask {before.target.name} ({describe_tie(before, 'your' if index == 1 else 'their')})"
+    if hop.type in ORG_WORDS:  # "to introduce you to their manager 高建华 Gao Jianhua"
+        contact = f"last contact {hop.last_contact[:7]}" if hop.last_contact else "no recorded contact"
+        return (
+            f"{asked} to introduce you to their {ORG_WORDS[hop.type]} {hop.target.name} "
+            f"(strength {hop.strength:g}; {contact})"
+        )
+    return f"{asked} to introduce you to {hop.target.name} ({describe_tie(hop, 'their')})"
 
 
 def _diverse(paths: list[WarmPath], k: int) -> tuple[WarmPath, ...]:

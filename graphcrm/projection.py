@@ -5,8 +5,9 @@ a seed, billions in a sales organisation's imported networks. The search of `gra
 is best-first over these arrays instead and stops as soon as nothing warmer can be found.
 
 The arrays hold, for every person, the ties *into* them that an introduction can travel
-(KNOWS, KIN, ALLY stored both ways; INFLUENCES from the one listened to): who can ask them,
-and the strength and last contact of each tie. They are read once per graph version (see
+(KNOWS, KIN, ALLY stored both ways; INFLUENCES from the one listened to; REPORTS_TO either way,
+marked `org`): who can ask them, and the strength and last contact of each tie. They are read
+once per graph version (see
 `Store.version`, which every write through the store bumps) and kept per store, so a viewer
 reads them once after each import and a question pays only for its search.
 """
@@ -26,7 +27,8 @@ import pandas as pd
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 
-DEFAULT_STRENGTH = 0.5  # a tie with no recorded strength
+DEFAULT_STRENGTH = 0.5  # a tie with no recorded strength (a reports-to tie: Settings.org_chart_strength)
+ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either way
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
 STABLE_READS = 3  # reads tried for one during which no write landed
 _EPOCH = pd.Timestamp("1970-01-01")
@@ -37,8 +39,8 @@ class Network:
     """People (positions 0..n-1, in id order) and the introduction ties into each.
 
     The ties into person `v` are `source[start[v]:start[v + 1]]`, with `strength` (NaN when
-    unknown) and `contact`, the day of the last contact counted from 1970-01-01 (NaN when
-    unknown).
+    unknown), `contact`, the day of the last contact counted from 1970-01-01 (NaN when
+    unknown), and `org`, whether the tie is a reports-to one.
     """
 
     version: tuple[Any, Any]
@@ -49,17 +51,19 @@ class Network:
     source: np.ndarray
     strength: np.ndarray
     contact: np.ndarray
+    org: np.ndarray
     _costs: dict[tuple[Any, ...], list[float]] = dataclasses.field(default_factory=dict, repr=False)
 
     def costs(self, settings: Settings) -> list[float]:
         """−ln(warmth) of every tie as `graphcrm.paths.tie_warmth` defines warmth (inf at 0):
         the warmest path is the one of least total cost. Kept per (today, half-life)."""
-        key = (settings.today, settings.half_life_days)
+        key = (settings.today, settings.half_life_days, settings.org_chart_strength)
         if key not in self._costs:
             self._costs.clear()
             half_life = settings.half_life_days
             today = (pd.Timestamp(settings.today) - _EPOCH).days
-            strength = np.where(np.isnan(self.strength), DEFAULT_STRENGTH, self.strength)
+            default = np.where(self.org, settings.org_chart_strength, DEFAULT_STRENGTH)
+            strength = np.where(np.isnan(self.strength), default, self.strength)
             age = np.where(np.isnan(self.contact), half_life, np.maximum(today - self.contact, 0))
             warmth = strength * 0.5 ** (age / half_life)
             with np.errstate(divide="ignore"):
@@ -116,6 +120,7 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
     targets: list[np.ndarray] = []
     strengths: list[np.ndarray] = []
     contacts: list[np.ndarray] = []
+    orgs: list[np.ndarray] = []
     bounds = [None, *ids[CHUNK::CHUNK], None]
     for lo, hi in itertools.pairwise(bounds):
         rows = store.scan("paths/network_ties", {"lo": lo, "hi": hi})
@@ -130,9 +135,18 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
         strength = pd.to_numeric(pd.Series(columns[2], dtype=object), errors="coerce").to_numpy(float)
         strengths.append(strength[known])
         contacts.append(_days(columns[3])[known])
-    source, target, strength, contact = (
+        orgs.append(
+            np.fromiter((v in (True, "true", 1) for v in columns[4]), dtype=bool, count=len(rows))[known]
+        )
+    source, target, strength, contact, org = (
         np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-        for parts, dtype in ((sources, np.int64), (targets, np.int64), (strengths, float), (contacts, float))
+        for parts, dtype in (
+            (sources, np.int64),
+            (targets, np.int64),
+            (strengths, float),
+            (contacts, float),
+            (orgs, bool),
+        )
     )
     order = np.lexsort((source, target))  # by target, then source: a stable, id-ordered search
     start = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -146,7 +160,13 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
         source=source[order],
         strength=strength[order],
         contact=contact[order],
+        org=org[order],
     )
+
+
+def default_strength(tie_type: str, settings: Settings) -> float:
+    """The strength of a tie with none recorded: a reports-to tie's is a setting, any other 0.5."""
+    return settings.org_chart_strength if tie_type in ORG_TIES else DEFAULT_STRENGTH
 
 
 def _key_lookup(keys: list[Any]) -> Any:

@@ -9,6 +9,7 @@ A value that cannot be read, or is out of range, raises `InvalidValue` naming th
 | tier_revenue | GRAPHCRM_TIER_REVENUE | 500000 | account priority: existing revenue ≥ it is high |
 | tier_potential | GRAPHCRM_TIER_POTENTIAL | 1000000 | account priority: potential ≥ it is high |
 | pareto_share | GRAPHCRM_PARETO_SHARE | 0.8 | the 80/20 line: share of all revenue |
+| org_chart_strength | GRAPHCRM_ORG_CHART_STRENGTH | 0.6 | warm paths: a reports-to tie with no strength |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Settings:
     tier_revenue: float = 500_000.0
     tier_potential: float = 1_000_000.0
     pareto_share: float = 0.8
+    org_chart_strength: float = 0.6
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -43,6 +45,7 @@ class Settings:
             "tier_revenue": ("GRAPHCRM_TIER_REVENUE", _amount),
             "tier_potential": ("GRAPHCRM_TIER_POTENTIAL", _amount),
             "pareto_share": ("GRAPHCRM_PARETO_SHARE", _fraction),
+            "org_chart_strength": ("GRAPHCRM_ORG_CHART_STRENGTH", _fraction),
         }
         for name, (variable, parse) in env.items():
             if os.environ.get(variable):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -32,8 +33,9 @@ def test_jinchang_warmest_path_goes_through_li_qiong(seeds):
     assert [names(p) for p in report.paths] == [
         ["你 You", "李琼 Li Qiong", "赵志刚 Zhao Zhigang"],
         ["你 You", "刘斌 Liu Bin", "赵志刚 Zhao Zhigang"],
+        ["你 You", "钱立新 Qian Lixin", "赵志刚 Zhao Zhigang"],  # through the org chart: his manager
     ]
-    best, other = report.paths
+    best, other, _ = report.paths
     assert best.warmth == 0.5181 and best.flags == ()
     assert best.hops[1].instruction == (
         "Ask 李琼 Li Qiong (your neighbour; strength 0.8; last contact 2026-11) to introduce you to "
@@ -47,7 +49,10 @@ def test_jinchang_warmest_path_goes_through_li_qiong(seeds):
 def test_strict_avoids_people_tied_to_a_competitor(seeds):
     store = seeds("jinchang")
     report = warm_paths(store, "jinchang.zhao-zhigang", strict=True, settings=TODAY)
-    assert [names(p) for p in report.paths] == [["你 You", "李琼 Li Qiong", "赵志刚 Zhao Zhigang"]]
+    assert [names(p) for p in report.paths] == [
+        ["你 You", "李琼 Li Qiong", "赵志刚 Zhao Zhigang"],
+        ["你 You", "钱立新 Qian Lixin", "赵志刚 Zhao Zhigang"],
+    ]
 
 
 def test_paths_avoid_enemies_and_blockers_of_the_account(seeds):
@@ -139,3 +144,29 @@ def test_brokers_around_a_committee_and_overall(seeds):
     assert overall.brokers[0].name == "小王 Xiao Wang"
     with pytest.raises(NotFound, match="no opportunity with id 'nope'"):
         brokers(store, opportunity="nope")
+
+
+def test_a_direct_report_and_their_manager_introduce_each_other(seeds):
+    """REPORTS_TO counts both ways, with the org-chart strength (a setting) when none is recorded,
+    and the hop says who is whose manager (issue 14, section 4)."""
+    store = seeds("jinchang")
+    path = warm_paths(store, "jinchang.zhao-zhigang", settings=TODAY).paths[2]
+    assert path.warmth == 0.0294  # 0.1 (met 11 days ago) × 0.6 × ½ (no recorded contact)
+    assert path.hops[1].instruction == (
+        "Ask 钱立新 Qian Lixin (knows you: met once; sent you to procurement; strength 0.1; last "
+        "contact 2026-11) to introduce you to their direct report 赵志刚 Zhao Zhigang (strength 0.6; "
+        "no recorded contact)"
+    )
+    stronger = dataclasses.replace(TODAY, org_chart_strength=0.9)
+    assert warm_paths(store, "jinchang.zhao-zhigang", settings=stronger).paths[2].warmth == 0.0441
+
+
+def test_up_the_org_chart(seeds):
+    report = warm_paths(seeds("hidden-decider"), "hd.vp-e", source="hd.xiao-han", settings=TODAY)
+    assert [h.instruction for p in report.paths[:2] for h in p.hops] == [
+        "小韩 Xiao Han: contact 副总裁 E Vice-President E directly (your manager; strength 0.6; "
+        "no recorded contact)",
+        "小韩 Xiao Han knows 小白 Xiao Bai (your colleague; strength 0.5; last contact 2026-10)",
+        "Ask 小白 Xiao Bai (your colleague; strength 0.5; last contact 2026-10) to introduce you to their "
+        "manager 副总裁 E Vice-President E (strength 0.6; no recorded contact)",
+    ]

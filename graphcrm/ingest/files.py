@@ -160,7 +160,8 @@ def _add_person(plan: Plan, row: dict[str, Any], where: Where) -> None:
 def _add_tie(plan: Plan, row: dict[str, Any], where: Where) -> None:
     kind = row["type"]
     props = _props(row, drop=("source", "target", "type"))
-    props.setdefault("strength", 0.5)
+    if kind != "REPORTS_TO":  # a reports-to tie without one takes Settings.org_chart_strength
+        props.setdefault("strength", 0.5)
     if kind == "TIED_TO":
         props["kind"] = props.pop("context", "") or "tie"
         plan.add_rel(
