@@ -17,9 +17,10 @@ run: $(STAMP)
 	$(VENV)/bin/graphcrm serve
 
 # The suite starts its own Neo4j (tests/conftest.py, in a temporary folder, on a free port)
-# and stops it at the end; every store test runs on the embedded engine and on Neo4j.
+# and stops it at the end; every store test runs on the embedded engine and on Neo4j. Two
+# workers (pytest-xdist, one Neo4j each): 537 s against about 700 s in one, on 2 cores.
 test: $(STAMP) lint lint-tools browser java
-	$(PY) -m pytest --durations=25 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check graphcrm tests web bench

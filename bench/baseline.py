@@ -48,9 +48,12 @@ def load(folder: Path, settings: Settings) -> Baseline:
     """Read the files and build both libraries' graphs of introduction ties."""
     people = pd.read_csv(folder / "people.csv", dtype=str, keep_default_na=False)
     ties = pd.read_csv(folder / "ties.csv", dtype=str, keep_default_na=False)
-    symmetric = ties[ties["type"].isin(SYMMETRIC)]
-    both = pd.concat([ties, symmetric.rename(columns={"source": "target", "target": "source"})])
-    intro = both[both["type"].isin(INTRO_TYPES)].copy()
+    # A reports-to tie counts both ways, and with no strength it has the org-chart default.
+    two_way = ties[ties["type"].isin((*SYMMETRIC, "REPORTS_TO"))]
+    both = pd.concat([ties, two_way.rename(columns={"source": "target", "target": "source"})])
+    intro = both[both["type"].isin((*INTRO_TYPES, "REPORTS_TO"))].copy()
+    org = intro["type"] == "REPORTS_TO"
+    intro.loc[org & (intro["strength"] == ""), "strength"] = str(settings.org_chart_strength)
     intro["cost"] = _costs(intro, settings)
     intro = intro.groupby(["source", "target"], as_index=False)["cost"].min()
     ids = sorted(people["id"])

@@ -24,8 +24,13 @@ from graphcrm.committee import committee
 from graphcrm.errors import UserError
 from graphcrm.export import checksum, export_to, person_json
 from graphcrm.influencers import influencers
+from graphcrm.ingest.contacts import import_contacts
 from graphcrm.ingest.files import ImportResult, InvalidInput, apply_plan, import_path
+from graphcrm.ingest.hubspot import plan_hubspot
+from graphcrm.ingest.interactions import as_text as interactions_text
+from graphcrm.ingest.interactions import import_interactions
 from graphcrm.ingest.linkedin import plan_linkedin
+from graphcrm.ingest.salesforce import plan_salesforce
 from graphcrm.ingest.tabular import clip, unopenable
 from graphcrm.paths import WarmPath, warm_paths
 from graphcrm.privacy import forget, forget_text
@@ -155,6 +160,76 @@ def import_linkedin(store: Store, path: Path, rep_id: str, dry_run: bool) -> Non
     """Import LinkedIn's Connections.csv: people, their companies, and KNOWS ties from the rep."""
     plan, problems = plan_linkedin(store, path, rep_id)
     _report(apply_plan(store, plan, problems, dry_run=dry_run), path.name)
+
+
+@main.command("import-contacts")
+@click.argument("path", type=FILE_PATH)
+@click.option(
+    "--rep", "rep_id", required=True, metavar="REP_ID", help="The id of our rep whose address book it is."
+)
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@with_store
+def import_contacts_command(store: Store, path: Path, rep_id: str, dry_run: bool) -> None:
+    """Import an address book (a vCard .vcf file or Google Contacts' CSV export): people, their
+    organisations, KNOWS ties from the rep, and the relations between the contacts."""
+    _report(import_contacts(store, path, rep_id, dry_run=dry_run), path.name)
+
+
+@main.command("import-salesforce")
+@click.argument("folder", type=FILE_PATH)
+@STAGE_MAP
+@click.option(
+    "--roles",
+    "role_map",
+    type=FILE_PATH,
+    help="A CSV with columns crm_role, role: your contact roles as D, E, S, U (empty: a seat with no role).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@with_store
+def import_salesforce(
+    store: Store, folder: Path, stage_map: Path | None, role_map: Path | None, dry_run: bool
+) -> None:
+    """Import a Salesforce export folder: accounts, contacts and their managers, opportunities
+    with their contact roles, and our users as reps."""
+    plan, problems = plan_salesforce(store, folder, stage_map=stage_map, role_map=role_map)
+    _report(apply_plan(store, plan, problems, dry_run=dry_run), folder.name or folder.resolve().name)
+
+
+@main.command("import-interactions")
+@click.argument("files", nargs=-1, required=True, type=FILE_PATH)
+@click.option(
+    "--rep",
+    "rep_id",
+    required=True,
+    metavar="REP_ID",
+    help="The id of our rep whose mailbox and calendar these are.",
+)
+@click.option(
+    "--me",
+    multiple=True,
+    metavar="ADDRESS",
+    help="An address the rep writes from besides their e-mail in the graph (repeat for each).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and count, write nothing (counts only, no addresses).")
+@with_store
+def import_interactions_command(
+    store: Store, files: tuple[Path, ...], rep_id: str, me: tuple[str, ...], dry_run: bool
+) -> None:
+    """Who writes to and meets whom, from the headers of .mbox files and .ics calendars: KNOWS
+    ties between people already in the graph. Subjects and bodies are never read; the addresses
+    of anyone else are dropped, never stored."""
+    click.echo(interactions_text(import_interactions(store, list(files), rep_id, me, dry_run=dry_run)))
+
+
+@main.command("import-hubspot")
+@click.argument("path", type=FILE_PATH)
+@STAGE_MAP
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@with_store
+def import_hubspot(store: Store, path: Path, stage_map: Path | None, dry_run: bool) -> None:
+    """Import HubSpot's export of companies, contacts and deals (CSV or XLSX files in a folder)."""
+    plan, problems = plan_hubspot(store, path, stage_map=stage_map)
+    _report(apply_plan(store, plan, problems, dry_run=dry_run), path.name or path.resolve().name)
 
 
 def _report(result: ImportResult, name: str) -> None:

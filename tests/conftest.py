@@ -54,6 +54,8 @@ def _local_neo4j() -> Any:
 def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The Bolt URI of the session's Neo4j: `$NEO4J_URI`, else a local one we start and stop."""
     if uri := os.environ.get("NEO4J_URI"):
+        if os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") != "1":
+            pytest.fail("NEO4J_URI is one database, which parallel workers would share: run without -n")
         yield uri
         return
     local = _local_neo4j()

@@ -17,8 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from graphcrm.cli import main
+from graphcrm.ingest.contacts import plan_contacts
 from graphcrm.ingest.files import InvalidInput, apply_plan, import_path
+from graphcrm.ingest.hubspot import plan_hubspot
+from graphcrm.ingest.interactions import import_interactions
 from graphcrm.ingest.linkedin import plan_linkedin
+from graphcrm.ingest.salesforce import plan_salesforce
 from graphcrm.store import Store
 from tests.conftest import snapshot
 from tests.test_import import MINI
@@ -114,6 +118,21 @@ def run_library(store: Store, args: list[str]) -> None:
     """What the CLI command calls, called directly."""
     if args[0] == "import":
         import_path(store, Path(args[1]), progress=False)
+    elif args[0] == "import-contacts":
+        assert args[2] == "--rep"
+        plan, problems = plan_contacts(store, Path(args[1]), args[3])
+        apply_plan(store, plan, problems, progress=False)
+    elif args[0] == "import-interactions":
+        options = args[2:]
+        rep = options[options.index("--rep") + 1]
+        me = [options[i + 1] for i, word in enumerate(options) if word == "--me"]
+        import_interactions(store, [Path(args[1])], rep, me, progress=False)
+    elif args[0] == "import-hubspot":
+        plan, problems = plan_hubspot(store, Path(args[1]))
+        apply_plan(store, plan, problems, progress=False)
+    elif args[0] == "import-salesforce":
+        plan, problems = plan_salesforce(store, Path(args[1]))
+        apply_plan(store, plan, problems, progress=False)
     else:
         assert args[0] == "import-linkedin" and args[2] == "--rep"
         plan, problems = plan_linkedin(store, Path(args[1]), args[3])

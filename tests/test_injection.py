@@ -40,6 +40,7 @@ from tests.conftest import snapshot
 
 HERE = Path(__file__).parent
 LINKEDIN = HERE / "data" / "linkedin" / "Connections.csv"
+HUBSPOT = HERE / "data" / "hubspot"
 CORPUS = [
     line
     for line in (HERE / "hostile" / "cypher.txt").read_text(encoding="utf-8").splitlines()
@@ -247,6 +248,8 @@ CLI_SLOTS = {
     "import PATH --dry-run": lambda v, box: ["import", v, "--dry-run"],
     "import-linkedin PATH": lambda v, box: ["import-linkedin", v, "--rep", "apex.zhou-ming"],
     "import-linkedin --rep": lambda v, box: ["import-linkedin", str(LINKEDIN), "--rep", v],
+    "import-hubspot PATH": lambda v, box: ["import-hubspot", v],
+    "import-hubspot --stage-map": lambda v, box: ["import-hubspot", str(HUBSPOT), "--stage-map", v],
     "export --out": lambda v, box: ["export", "--out", f"{box}/out/{v}"],
     "export --format": lambda v, box: ["export", "--format", v, "--out", f"{box}/fmt"],
     "export --format csv --out": lambda v, box: ["export", "--format", "csv", "--out", f"{box}/csv/{v}"],

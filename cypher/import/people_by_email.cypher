@@ -1,5 +1,6 @@
-// People holding one of the given e-mail addresses (lower case), to match contacts, mail and
-// calendars to people already in the graph (graphcrm/ingest/matching.py).
+// Every person's e-mail address (lower case), to match contacts, mail and calendars to people
+// already in the graph (graphcrm/ingest/matching.py). All of them, matched in Python: no
+// address read from a mailbox is ever sent to the database, where a query log could keep it.
 MATCH (p:Person)
-WHERE p.email IS NOT NULL AND toLower(p.email) IN $emails
-RETURN p.id AS id, p.name AS name, toLower(p.email) AS email
+WHERE p.email IS NOT NULL
+RETURN p.id AS id, toLower(p.email) AS email

@@ -15,14 +15,13 @@ import csv
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 from graphcrm.ingest import fields as F
 from graphcrm.ingest.fields import Problem
-from graphcrm.ingest.matching import organisations_by_name
-from graphcrm.ingest.plan import Plan, Where, article, find_labels
+from graphcrm.ingest.matching import check_rep, full_name, organisations_by_name
+from graphcrm.ingest.plan import Plan, Where
 from graphcrm.ingest.tabular import TableError, clip, decode, read_csv_text, unopenable
 from graphcrm.store import Store
 
@@ -56,7 +55,7 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
             str(Problem(path.name, start + 1, column, "LinkedIn column is missing", got, ", ".join(HEADER)))
             for column in missing
         ]
-    if problem := _check_rep(store, rep_id):
+    if problem := check_rep(store, rep_id, "the rep whose export this is"):
         return plan, [problem]
     companies = organisations_by_name(store)
     pasted: int | None = None  # the row where a second export's Notes lines begin
@@ -72,7 +71,7 @@ def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str
         row = _cells(plan, raw, where)
         if row is None:
             continue
-        name = _full_name(row["first name"], row["last name"])
+        name = full_name(row["first name"], row["last name"])
         if not name:
             plan.problems.append(
                 Problem(
@@ -175,25 +174,6 @@ def find_header(lines: list[str], source: str) -> tuple[int, str | None]:
     )
 
 
-def _check_rep(store: Store, rep_id: str) -> str | None:
-    """The problem with `--rep`, checked first: every connection's tie starts at the rep."""
-    held = find_labels(store, {rep_id}).get(rep_id)
-    if held is None:
-        return str(
-            Problem(
-                "--rep",
-                0,
-                "",
-                "unknown id",
-                rep_id,
-                "the id of a person already in the database: the rep whose export this is",
-            )
-        )
-    if "Person" not in held:
-        return str(Problem("--rep", 0, "", f"the id is {article(held)}", rep_id, "the id of a person"))
-    return None
-
-
 def _split(line: str, separator: str = ",") -> list[str]:
     return next(csv.reader([line], delimiter=separator), [])
 
@@ -241,13 +221,6 @@ def _made_id(plan: Plan, made: str, where: Where) -> str | None:
             )
         )
         return None
-
-
-def _full_name(first: str, last: str) -> str:
-    """ "First Last", or family name first without a space for Chinese, Japanese, Korean names."""
-    if first and last and all(unicodedata.east_asian_width(c) in "WF" for c in first + last):
-        return last + first
-    return f"{first} {last}".strip()
 
 
 def _person_id(url: str, name: str, company: str) -> str:

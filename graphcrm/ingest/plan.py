@@ -255,7 +255,11 @@ class Plan:
         """One problem for each absent file that alone could define the ids named, none found."""
         problems = []
         for absent in self.absent:
-            mine = {i: found for i, (labels, found) in named.items() if set(labels) <= set(absent.labels)}
+            mine = {  # ids the import itself defines say nothing about the absent file
+                i: found
+                for i, (labels, found) in named.items()
+                if set(labels) <= set(absent.labels) and i not in self.nodes
+            }
             ids = sorted(mine) if len(mine) > 1 and not any(mine.values()) else []
             if ids:
                 listed = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
