@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ import click
 from graphcrm import demo, priority, queries, referrals, textable
 from graphcrm.chains import brokers, chains
 from graphcrm.committee import committee
-from graphcrm.errors import UserError
+from graphcrm.errors import InvalidValue, UserError
 from graphcrm.export import checksum, export_to, person_json
 from graphcrm.influencers import influencers
 from graphcrm.ingest.contacts import import_contacts
@@ -71,6 +72,19 @@ def _message(error: UserError) -> str:
     return str(error)
 
 
+def _linger() -> float:
+    """How long an embedded database's server stays up after a command (GRAPHCRM_KEEP_SERVER,
+    seconds, default 600; 0: it stops with the command), so the next one finds it loaded."""
+    text = os.environ.get("GRAPHCRM_KEEP_SERVER", "600")
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86_400 * 365:
+        raise InvalidValue(f"GRAPHCRM_KEEP_SERVER={text!r}: expected a number of seconds, 0 or more")
+    return seconds
+
+
 def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add `--db URL` to a command and hand it the opened store, closed afterwards."""
 
@@ -84,7 +98,7 @@ def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(command)
     def wrapper(db_url: str | None, **kwargs: Any) -> Any:
-        store = open_store(db_url)
+        store = open_store(db_url, linger=_linger())
         try:
             return command(store, **kwargs)
         finally:
@@ -698,6 +712,20 @@ def forget_command(store: Store, person_id: str, dry_run: bool, as_json: bool) -
     """Erase a person: the node, every tie, committee seat and referral attribution, and
     (embedded database) the old writes holding their data, from disk."""
     _emit(forget(store, person_id, dry_run=dry_run), as_json, forget_text)
+
+
+@main.command()
+@click.option("--db", "db_url", metavar="URL", default=None, help="Database (as for every command).")
+def stop(db_url: str | None) -> None:
+    """Stop the embedded database's server kept running after the last command
+    (GRAPHCRM_KEEP_SERVER seconds, default 600), which otherwise stops when left idle that long."""
+    from graphcrm.store import default_url
+    from graphcrm.store.keeper import stop as stop_keeper
+
+    target = db_url or default_url()
+    if "://" in target and not target.startswith("file:"):
+        raise InvalidValue(f"--db {target}: only an embedded database (a folder) has a server to stop")
+    click.echo(stop_keeper(Path(target.removeprefix("file://").removeprefix("file:"))))
 
 
 @main.command()

@@ -34,6 +34,10 @@ from graphcrm.export import export_lines
 from graphcrm.ingest.files import import_path
 from graphcrm.store import Store, open_store
 
+# Commands started by tests stop their embedded server when they end (the CLI's default keeps it
+# 600 s for the next command: tests/test_keeper.py tests that).
+os.environ.setdefault("GRAPHCRM_KEEP_SERVER", "0")
+
 SEEDS = ("apex", "hidden-decider", "jinchang", "kissinger", "xuri")
 ON_CI = os.environ.get("CI", "").lower() == "true"
 ENGINES = ("embedded", "neo4j")

@@ -31,8 +31,14 @@ def default_url() -> str:
     return os.environ.get("GRAPHCRM_DB") or os.environ.get("NEO4J_URI") or "graphcrm-data"
 
 
-def open_store(url: str | os.PathLike[str] | None = None, *, graph: str = "graphcrm") -> Store:
+def open_store(
+    url: str | os.PathLike[str] | None = None, *, graph: str = "graphcrm", linger: float = 0.0
+) -> Store:
     """Open the store named by `url` (see the module docstring) and make sure its schema exists.
+
+    `linger` (embedded only): when this opens the folder's server, keep it running that many
+    seconds after its last client leaves (`graphcrm.store.keeper`), so that the next command
+    finds it loaded; 0, the default, stops it with this process.
 
     Raises `StoreError` with the URL (password removed) and what to check when it cannot connect.
     """
@@ -54,7 +60,7 @@ def open_store(url: str | os.PathLike[str] | None = None, *, graph: str = "graph
         from graphcrm.store.falkordb import FalkorDBStore
 
         path = target.removeprefix("file://").removeprefix("file:")
-        store = FalkorDBStore.embedded(Path(path), graph=graph)
+        store = FalkorDBStore.embedded(Path(path), graph=graph, linger=linger)
     try:
         store.ensure_schema()
     except BaseException:

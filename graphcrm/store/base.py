@@ -16,6 +16,7 @@ import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, Self
 
 from graphcrm import queries
@@ -133,6 +134,12 @@ class Store(ABC):
         """Rows of scalars only, as lists, for bulk reads: ints and strings as such, other
         values possibly as text (the caller converts). Faster than `run` on large results."""
         return [list(row.values()) for row in self.run(query_name, params)]
+
+    @property
+    def cache_dir(self) -> Path | None:
+        """A private folder beside the database for what is worth keeping between processes
+        (the path search's arrays: `graphcrm.projection`), or None where there is none."""
+        return None
 
     def compact(self) -> str:
         """Rewrite the database's files so that deleted data is gone from disk (after

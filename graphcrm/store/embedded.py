@@ -256,11 +256,27 @@ def _alive(pid: int, name_part: str | None = None) -> bool:
         return False
 
 
+def _spawn_keeper(folder: Path, linger: float) -> subprocess.Popen[bytes]:
+    """A keeper process for the folder (`graphcrm.store.keeper`), in a session of its own so that
+    it outlives us: it starts the server and stops it once nobody used it for `linger` s."""
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "graphcrm.store.keeper", str(folder), repr(float(linger))],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+    )
+
+
 class EmbeddedServer:
     """The redis-server serving one database folder; owned by us, or another process's."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, linger: float = 0.0) -> None:
         self.folder = folder.resolve()
+        self.linger = linger
         self.owner = False
         self.socket = ""
         # held while starting, restarting or stopping, and by the store while it brings the
@@ -283,9 +299,14 @@ class EmbeddedServer:
         except OSError as exc:
             raise StoreError(f"cannot create the database folder {self.folder}: {exc.strerror}") from exc
         deadline = time.monotonic() + START_TIMEOUT_S
+        keeper: subprocess.Popen[bytes] | None = None
         while True:
             lock_fd = self._try_lock()
-            if lock_fd is not None:
+            if lock_fd is not None and self.linger > 0 and (keeper is None or keeper.poll() is None):
+                os.close(lock_fd)  # a keeper takes the lock and starts the server; we attach
+                keeper = keeper or _spawn_keeper(self.folder, self.linger)
+                lock_fd = None
+            elif lock_fd is not None:
                 return self._start(lock_fd)
             info = ServerInfo.read(self._info_path)
             if info and _alive(info.server_pid, "redis-server"):

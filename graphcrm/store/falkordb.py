@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import shutil
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -55,11 +56,11 @@ class FalkorDBStore(Store):
         self._connect()
 
     @classmethod
-    def embedded(cls, folder: Path, graph: str = "graphcrm") -> FalkorDBStore:
+    def embedded(cls, folder: Path, graph: str = "graphcrm", linger: float = 0.0) -> FalkorDBStore:
         """The embedded database in `folder` (created when missing)."""
         if "\x00" in str(folder):
             raise StoreError(f"the database folder {str(folder)!r} holds a NUL character: name another")
-        return cls(str(folder), graph, EmbeddedServer(folder))
+        return cls(str(folder), graph, EmbeddedServer(folder, linger=linger))
 
     @classmethod
     def connect(cls, url: str, graph: str = "graphcrm") -> FalkorDBStore:
@@ -318,6 +319,8 @@ class FalkorDBStore(Store):
         The embedded database also waits until the old files are gone from its folder."""
         deadline = time.monotonic() + LOAD_TIMEOUT_S
         self._forget_queries()
+        if self.cache_dir is not None:  # the path search's arrays hold ids of the forgotten too
+            shutil.rmtree(self.cache_dir, ignore_errors=True)
         info = self._persistence()
         if not info.get("aof_enabled"):
             if not self._call(lambda: self._db.connection.config_get("save")).get("save"):
@@ -399,6 +402,11 @@ class FalkorDBStore(Store):
             if time.monotonic() > deadline:
                 raise StoreError(f"the database {self.url} did not finish rewriting its files")
             time.sleep(0.02)
+
+    @property
+    def cache_dir(self) -> Path | None:
+        """`<folder>/cache` of the embedded database (its folder is private: 0700)."""
+        return None if self.server is None else self.server.folder / "cache"
 
     def close(self) -> None:
         if self._db is not None:
