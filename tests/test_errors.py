@@ -165,7 +165,7 @@ def test_the_viewer_s_user_error_ends_serve_as_one_line(monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize("bug", [ValueError("a bug"), KeyError("a bug"), RuntimeError("a bug")])
 def test_a_bug_in_the_cli_is_not_swallowed(monkeypatch: pytest.MonkeyPatch, bug: Exception) -> None:
-    def broken(url: str | None) -> None:
+    def broken(url: str | None, **options: object) -> None:
         raise bug
 
     monkeypatch.setattr(graphcrm.cli, "open_store", broken)
