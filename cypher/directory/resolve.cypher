@@ -1,0 +1,15 @@
+// The people, accounts, organisations or opportunities ($kind) that $text may name: by id, by
+// name or email (folded: $folded), or by a spelling in the name's search key ($typed, one
+// space-separated word of `name_key`, see graphcrm/names.py). `exact` is true for all of these;
+// the caller turns one exact row into its id and several into a choice.
+MATCH (n:Node)
+WHERE ((n:Person AND $kind = 'person') OR (n:Account AND $kind = 'account')
+       OR (n:Org AND $kind = 'org') OR (n:Opportunity AND $kind = 'opportunity'))
+  AND (n.id = $text OR toLower(n.name) = $folded OR toLower(n.email) = $folded
+       OR (' ' + n.name_key + ' ') CONTAINS (' ' + $typed + ' '))
+OPTIONAL MATCH (n)-[:WORKS_AT]->(org:Node)
+OPTIONAL MATCH (n)-[:FOR]->(account:Account)
+RETURN $kind AS kind, n.id AS id, coalesce(n.name, n.id) AS name, n.title AS title,
+       coalesce(min(org.name), min(account.name), n.kind) AS place, true AS exact
+ORDER BY name, id
+LIMIT 50
