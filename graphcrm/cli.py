@@ -773,3 +773,9 @@ def hash_password(password: str) -> None:
     from werkzeug.security import generate_password_hash
 
     click.echo(generate_password_hash(password))
+
+
+# The edit and history commands live in their own module (graphcrm/cli_edits.py).
+from graphcrm.cli_edits import register as _register_edits  # noqa: E402
+
+_register_edits(main)

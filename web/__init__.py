@@ -91,12 +91,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     from . import auth, db, hosts
-    from .blueprints import accounts, home, imports, opportunities, paths, people, referrals
+    from .blueprints import accounts, edits, home, imports, opportunities, paths, people, referrals
 
     db.init_app(app)
     hosts.init_app(app)  # first: a request to a name the viewer is not served as reads nothing
     auth.init_app(app)
-    for blueprint in (home.bp, accounts.bp, opportunities.bp, paths.bp, referrals.bp, people.bp, imports.bp):
+    for blueprint in (
+        home.bp,
+        accounts.bp,
+        opportunities.bp,
+        paths.bp,
+        referrals.bp,
+        people.bp,
+        imports.bp,
+        edits.bp,
+    ):
         app.register_blueprint(blueprint)
     _errors(app)
 
