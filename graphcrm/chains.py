@@ -1,8 +1,9 @@
-"""Chains of introductions and the brokers who make them (DOMAIN.md §4.2, the Kissinger example).
+"""Chains of introductions (DOMAIN.md §4.2, the Kissinger example): how to get a yes by leverage.
 
-Two lessons of the Kissinger story, two answers:
+The Kissinger story teaches two lessons; this module answers the first, `graphcrm.brokers` the
+second (who alone connects parties that do not know each other).
 
-**Chains** (`chains`): how to get a yes from a target by leverage. Two kinds, ranked together
+**Chains**: how to get a yes from a target by leverage. Two kinds, ranked together
 by warmth (as warm paths: the product of every tie's strength, decayed by the age of its last
 contact, see `graphcrm.paths`):
 - *relay*: the target listens to someone (INFLUENCES into the target), who listens to someone
@@ -15,12 +16,8 @@ contact, see `graphcrm.paths`):
   ("a vice-president of the World Bank"), the World Bank's president ("Rothschild's son-in-law").
 Each ask lists its leverage: the influence tie, a shared organisation, the credential, family.
 
-**Brokers** (`brokers`): people who alone connect parties that do not know each other — Burt's
-structural holes (R. S. Burt, *Structural Holes*, 1992). Among given parties (or a committee)
-a broker's score is his betweenness restricted to paths between the parties (how many of
-their shortest connections run through him); the pairs of parties without a tie of their own
-that he connects are listed. With no parties, people are ranked by Burt's effective size
-(non-redundant contacts), with his constraint (low = many holes) beside it.
+The question's functions: `answer` finds the chains, `as_text` writes them as the terminal shows
+them (the viewer lists them beside the warm paths).
 """
 
 from __future__ import annotations
@@ -32,11 +29,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import networkx as nx
-
-from graphcrm import centrality
-from graphcrm.errors import NotFound
-from graphcrm.paths import Person, describe_tie, find_person, tie_warmth, warm_paths
+from graphcrm import paths
+from graphcrm.brokers import BrokerReport
+from graphcrm.brokers import answer as brokers_answer
+from graphcrm.paths import PathReport, Person, describe_tie, find_person, tie_warmth
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 
@@ -68,31 +64,14 @@ class ChainReport:
     chains: tuple[Chain, ...]
 
 
-@dataclasses.dataclass(frozen=True)
-class Broker:
-    """A person who connects parties that do not know each other."""
-
-    id: str
-    name: str
-    score: float
-    bridges: tuple[tuple[str, str], ...]  # pairs of party names he connects
-    effective_size: float
-    constraint: float
-
-
-@dataclasses.dataclass(frozen=True)
-class BrokerReport:
-    parties: tuple[Person, ...]
-    brokers: tuple[Broker, ...]
-
-
 # -- chains -----------------------------------------------------------------------------------------
 
 
-def chains(
+def answer(
     store: Store, target: str, *, source: str | None = None, k: int = 3, settings: Settings | None = None
 ) -> ChainReport:
-    """The `k` warmest chains of asks to the target's yes, from our reps (or from `source`)."""
+    """The `k` warmest chains of asks to the target's yes, from our reps (or from `source`);
+    both person ids (the shells turn names into ids: `graphcrm.lookup`)."""
     settings = settings or Settings.from_env()
     target_person = find_person(store, target)
     found = [
@@ -107,12 +86,13 @@ def _relay_chains(store: Store, target: str, source: str | None, settings: Setti
     result = []
     rows = [r for r in store.run("chains/levers", {"target": target}) if len(set(r["ids"])) == len(r["ids"])]
     leverage = _leverage(store, {i for r in rows for i in r["ids"]})
+    found: dict[str, PathReport] = {}  # the warmest path to each first of a chain, found once
     for row in rows:
         people = [Person(i, n or i) for i, n in zip(row["ids"], row["names"], strict=True)]
         first = people[0]
-        report = (
-            warm_paths(store, first.id, source=source, k=1, settings=settings) if first.id != source else None
-        )
+        if first.id != source and first.id not in found:
+            found[first.id] = paths.answer(store, first.id, source=source, k=1, settings=settings)
+        report = found.get(first.id) if first.id != source else None
         if report is not None and not report.paths:
             continue
         asks: list[Ask] = []
@@ -146,7 +126,7 @@ def _broker_chains(store: Store, target: str, source: str | None, settings: Sett
     by_broker: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in contacts:
         by_broker[row["broker"]].append(row)
-    target_ties = store.run("chains/ties", {"ids": [target]})
+    target_ties = store.run("brokers/ties", {"ids": [target]})  # whom the target knows
     target_knows = {row["a"] for row in target_ties} | {row["b"] for row in target_ties}
     result = []
     for broker_id, ties in sorted(by_broker.items()):
@@ -212,80 +192,25 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-# -- brokers ----------------------------------------------------------------------------------------
+def as_text(report: ChainReport) -> str:
+    """The chains as the terminal shows them: each ask in order, with its leverage."""
+    lines = [f"Chains to {report.target.name}:"]
+    for number, chain in enumerate(report.chains, start=1):
+        lines.append(f"#{number}  {chain.kind} chain, warmth {chain.warmth:g}")
+        for i, ask in enumerate(chain.asks, start=1):
+            lines.append(f"    {i}. {ask.text}")
+            lines += [f"         leverage: {reason}" for reason in ask.leverage]
+    if not report.chains:
+        lines.append("  no chain found: nobody we reach is listened to by the target")
+    return "\n".join(lines)
+
+
+# The question by its own name, as callers outside the shells (bench/, older tests) know it.
+chains = answer
 
 
 def brokers(
     store: Store, *, among: Sequence[str] = (), opportunity: str | None = None, limit: int = 10
 ) -> BrokerReport:
-    """Who alone connects the parties (ids given, or a committee's members), ranked.
-
-    With neither, everyone is ranked by Burt's effective size. Raises `NotFound` for an
-    unknown party or opportunity.
-    """
-    parties: list[Person] = []
-    if opportunity is not None:
-        members = store.run("chains/committee_members", {"opportunity": opportunity})
-        parties = [Person(r["id"], r["name"] or r["id"]) for r in members]
-        if not parties:
-            raise NotFound(f"no opportunity with id {opportunity!r} (or it has no committee)")
-    parties += [find_person(store, i) for i in among if i not in {p.id for p in parties}]
-    ids = [p.id for p in parties]
-    graph = _informal_graph(store, ids or None)
-    names = nx.get_node_attributes(graph, "name")
-    if ids:
-        betweenness = centrality.betweenness_subset(graph, ids, ids)
-        candidates = [v for v in graph if v not in ids and betweenness.get(v, 0) > 0]
-        scores = {v: betweenness[v] for v in candidates}
-    else:
-        scores = {v: s for v, s in centrality.effective_size(graph).items() if graph.degree(v) > 1}
-    constraint = centrality.constraint(graph, list(scores)) if scores else {}
-    effective = centrality.effective_size(graph, list(scores)) if scores else {}
-    ranked = sorted(scores, key=lambda v: (-scores[v], constraint.get(v, 1), v))[:limit]
-    result = []
-    for v in ranked:
-        pairs = _bridged(graph, v, ids or list(graph.neighbors(v)))
-        result.append(
-            Broker(
-                v,
-                names.get(v, v),
-                round(scores[v], 4),
-                tuple((names.get(a, a), names.get(b, b)) for a, b in pairs),
-                round(effective.get(v, 0.0), 4),
-                round(constraint.get(v, 0.0), 4),
-            )
-        )
-    return BrokerReport(tuple(parties), tuple(result))
-
-
-def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph[str]:
-    """People and their informal ties, undirected; around the parties (within one step) if given."""
-    rows = store.run("chains/ties", {"ids": parties}) if parties is not None else store.run("chains/all_ties")
-    if parties is not None:
-        around = set(parties) | {r["a"] for r in rows} | {r["b"] for r in rows}
-        rows = [
-            r
-            for r in store.run("chains/ties_among", {"ids": sorted(around)})
-            if r["a"] in around and r["b"] in around
-        ]
-    graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(parties or [])
-    for row in rows:
-        graph.add_node(row["a"], name=row["a_name"] or row["a"])
-        graph.add_node(row["b"], name=row["b_name"] or row["b"])
-        graph.add_edge(row["a"], row["b"])
-    return graph
-
-
-def _bridged(graph: nx.Graph[str], broker: str, parties: Sequence[str]) -> list[tuple[str, str]]:
-    """Pairs of parties with no tie of their own, one of whose shortest connections runs through broker."""
-    pairs = []
-    for a, b in itertools.combinations(sorted(parties), 2):
-        if broker in (a, b) or graph.has_edge(a, b) or a not in graph or b not in graph:
-            continue
-        if not nx.has_path(graph, a, b):
-            continue
-        distance = nx.shortest_path_length(graph, a, b)
-        if nx.shortest_path_length(graph, a, broker) + nx.shortest_path_length(graph, broker, b) == distance:
-            pairs.append((a, b))
-    return pairs
+    """`graphcrm.brokers.answer`, under the name it had when it lived here."""
+    return brokers_answer(store, among=among, opportunity=opportunity, limit=limit)

@@ -3,6 +3,11 @@
 A user's mistake (a bad file, an unreachable database: any `graphcrm.errors.UserError`) ends
 with a clear message on stderr and exit status 2, in one place (`_Commands.invoke`); any other
 exception is a bug and stays a traceback.
+
+Each question command parses its options, turns the names typed into ids
+(`graphcrm.lookup`), asks the question's `answer` and prints its `as_text`, or the report as
+JSON with `--json`. The library is imported inside the commands, so that `graphcrm --help`
+does not load pandas, numpy or networkx.
 """
 
 from __future__ import annotations
@@ -15,31 +20,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from graphcrm import demo, priority, queries, referrals, textable
-from graphcrm.chains import brokers, chains
-from graphcrm.committee import committee
 from graphcrm.errors import InvalidValue, UserError
-from graphcrm.export import checksum, export_to, person_json
-from graphcrm.influencers import influencers
-from graphcrm.ingest.contacts import import_contacts
-from graphcrm.ingest.files import ImportResult, InvalidInput, apply_plan, import_path
-from graphcrm.ingest.hubspot import plan_hubspot
-from graphcrm.ingest.interactions import as_text as interactions_text
-from graphcrm.ingest.interactions import import_interactions
-from graphcrm.ingest.linkedin import plan_linkedin
-from graphcrm.ingest.salesforce import plan_salesforce
-from graphcrm.ingest.tabular import clip, unopenable
-from graphcrm.paths import WarmPath, warm_paths
-from graphcrm.privacy import forget, forget_text
 from graphcrm.schema import STAGES
-from graphcrm.settings import Settings
-from graphcrm.spreadsheet import SpreadsheetExport, export_csv, export_xlsx
-from graphcrm.store import Store, open_store
-from graphcrm.store.base import QueryWrites
+
+if TYPE_CHECKING:  # the library is imported by the commands that use it: `--help` stays fast
+    from graphcrm.ingest.files import ImportResult
+    from graphcrm.spreadsheet import SpreadsheetExport
+    from graphcrm.store import Store
 
 EXIT_USER_ERROR = 2
 
@@ -65,7 +56,8 @@ class _Commands(click.Group):
 
 def _message(error: UserError) -> str:
     """The line that ends the command; an import's problems are printed before it, one a line."""
-    if isinstance(error, InvalidInput):
+    files = sys.modules.get("graphcrm.ingest.files")  # not loaded: the error is no InvalidInput
+    if files is not None and isinstance(error, files.InvalidInput):
         for problem in error.problems:
             click.echo(problem, err=True)
         return f"nothing was imported: {len(error.problems)} problem(s) listed above"
@@ -83,6 +75,13 @@ def _linger() -> float:
     if not 0 <= seconds < 86_400 * 365:
         raise InvalidValue(f"GRAPHCRM_KEEP_SERVER={text!r}: expected a number of seconds, 0 or more")
     return seconds
+
+
+def open_store(url: str | None, **options: Any) -> Store:
+    """`graphcrm.store.open_store`, imported when a command runs (tests replace this function)."""
+    from graphcrm.store import open_store as open_it
+
+    return open_it(url, **options)
 
 
 def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -131,6 +130,7 @@ class Days(click.FloatRange):
 
 
 DAYS = Days(0, 36_500, min_open=True)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,6 +160,8 @@ STAGE_MAP = click.option(
 @with_store
 def import_command(store: Store, path: Path, dry_run: bool, stage_map: Path | None) -> None:
     """Import a folder of CSV files, one CSV, an XLSX workbook, or a .jsonl export."""
+    from graphcrm.ingest.files import import_path
+
     _report(import_path(store, path, dry_run=dry_run, stage_map=stage_map), path.name)
 
 
@@ -172,6 +174,9 @@ def import_command(store: Store, path: Path, dry_run: bool, stage_map: Path | No
 @with_store
 def import_linkedin(store: Store, path: Path, rep_id: str, dry_run: bool) -> None:
     """Import LinkedIn's Connections.csv: people, their companies, and KNOWS ties from the rep."""
+    from graphcrm.ingest.files import apply_plan
+    from graphcrm.ingest.linkedin import plan_linkedin
+
     plan, problems = plan_linkedin(store, path, rep_id)
     _report(apply_plan(store, plan, problems, dry_run=dry_run), path.name)
 
@@ -186,6 +191,8 @@ def import_linkedin(store: Store, path: Path, rep_id: str, dry_run: bool) -> Non
 def import_contacts_command(store: Store, path: Path, rep_id: str, dry_run: bool) -> None:
     """Import an address book (a vCard .vcf file or Google Contacts' CSV export): people, their
     organisations, KNOWS ties from the rep, and the relations between the contacts."""
+    from graphcrm.ingest.contacts import import_contacts
+
     _report(import_contacts(store, path, rep_id, dry_run=dry_run), path.name)
 
 
@@ -205,6 +212,9 @@ def import_salesforce(
 ) -> None:
     """Import a Salesforce export folder: accounts, contacts and their managers, opportunities
     with their contact roles, and our users as reps."""
+    from graphcrm.ingest.files import apply_plan
+    from graphcrm.ingest.salesforce import plan_salesforce
+
     plan, problems = plan_salesforce(store, folder, stage_map=stage_map, role_map=role_map)
     _report(apply_plan(store, plan, problems, dry_run=dry_run), folder.name or folder.resolve().name)
 
@@ -232,6 +242,9 @@ def import_interactions_command(
     """Who writes to and meets whom, from the headers of .mbox files and .ics calendars: KNOWS
     ties between people already in the graph. Subjects and bodies are never read; the addresses
     of anyone else are dropped, never stored."""
+    from graphcrm.ingest.interactions import as_text as interactions_text
+    from graphcrm.ingest.interactions import import_interactions
+
     click.echo(interactions_text(import_interactions(store, list(files), rep_id, me, dry_run=dry_run)))
 
 
@@ -242,6 +255,9 @@ def import_interactions_command(
 @with_store
 def import_hubspot(store: Store, path: Path, stage_map: Path | None, dry_run: bool) -> None:
     """Import HubSpot's export of companies, contacts and deals (CSV or XLSX files in a folder)."""
+    from graphcrm.ingest.files import apply_plan
+    from graphcrm.ingest.hubspot import plan_hubspot
+
     plan, problems = plan_hubspot(store, path, stage_map=stage_map)
     _report(apply_plan(store, plan, problems, dry_run=dry_run), path.name or path.resolve().name)
 
@@ -256,10 +272,14 @@ def _report(result: ImportResult, name: str) -> None:
 @with_store
 def demo_command(store: Store) -> None:
     """Load every seed data set (APEX, Kissinger, Jinchang, Xuri, hidden decider)."""
+    from graphcrm import demo
+
     for name, result in demo.load_demo(store).items():
         _report(result, f"seeds/{name}")
     click.echo("")
-    _print_stats(store)
+    from graphcrm import stats as counts
+
+    click.echo(counts.as_text(counts.answer(store)))
     click.echo(
         "\nTry (after `. .venv/bin/activate`, or with .venv/bin/graphcrm):\n"
         "  graphcrm stats\n"
@@ -270,19 +290,13 @@ def demo_command(store: Store) -> None:
 
 
 @main.command()
+@json_option
 @with_store
-def stats(store: Store) -> None:
-    """Counts of nodes by label and relationships by type."""
-    _print_stats(store)
+def stats(store: Store, as_json: bool) -> None:
+    """What the database holds: people, accounts, opportunities and ties, counted."""
+    from graphcrm import stats as counts
 
-
-def _print_stats(store: Store) -> None:
-    labels = [r for r in store.run("stats/labels") if r["label"] != "Node"]
-    click.echo(f"database: {store.url} ({store.engine})")
-    click.echo(textable.render(labels, ["label", "count"]))
-    click.echo("")
-    click.echo(textable.render(store.run("stats/relationships"), ["type", "count"]))
-    click.echo("(KNOWS, ALLY, OPPOSES and KIN are stored once each way: a pair counts twice)")
+    _emit(counts.answer(store), as_json, counts.as_text)
 
 
 @main.command()
@@ -308,6 +322,9 @@ def query(store: Store, name_or_file: str, params: tuple[str, ...], writes: bool
 
     Read-only unless --write: the database refuses a query that would write, and nothing changes.
     Values reach the query only as parameters ($name), never pasted into its text."""
+    from graphcrm import textable
+    from graphcrm.store.base import QueryWrites
+
     text = _query_text(name_or_file, store.engine)
     values: dict[str, Any] = {}
     for raw in params:
@@ -339,6 +356,9 @@ def query(store: Store, name_or_file: str, params: tuple[str, ...], writes: bool
 
 
 def _query_text(name_or_file: str, engine: str) -> str:
+    from graphcrm import queries
+    from graphcrm.ingest.tabular import clip
+
     path = Path(name_or_file)
     if path.suffix == ".cypher" and path.is_file():
         try:
@@ -359,6 +379,8 @@ def _query_text(name_or_file: str, engine: str) -> str:
 
 def _parse_param(text: str) -> tuple[str, Any]:
     """`K=V`: K a plain name (it is written into the engine's parameter header), V JSON or text."""
+    from graphcrm.ingest.tabular import clip
+
     key, sep, value = text.partition("=")
     if not sep or not key:
         raise UserError(f"--param {clip(text)!r}: expected K=V")
@@ -392,6 +414,9 @@ def _parse_param(text: str) -> tuple[str, Any]:
 @with_store
 def export(store: Store, out: Path | None, fmt: str | None, person_id: str | None) -> None:
     """Write the graph (JSON lines, which `import` accepts back), the import files, or one person."""
+    from graphcrm.export import export_to, person_json
+    from graphcrm.ingest.tabular import unopenable
+
     if out is not None and (problem := unopenable(out)):
         raise UserError(f"--out: {problem}")
     if person_id is not None:
@@ -427,6 +452,8 @@ def _write_text(out: Path, text: str) -> None:
 
 def _export_spreadsheet(store: Store, fmt: str, out: Path | None) -> None:
     """`export --format csv|xlsx`: the six import files, and what they could not hold."""
+    from graphcrm.spreadsheet import export_csv, export_xlsx
+
     if fmt == "csv" and (out is None or (out.exists() and not out.is_dir())):
         raise UserError("--format csv writes six CSV files into a folder: give it with --out FOLDER")
     if fmt == "xlsx" and (out is None or out.suffix.lower() != ".xlsx" or out.is_dir()):
@@ -459,17 +486,6 @@ def _emit(report: Any, as_json: bool, text: Callable[[Any], str]) -> None:
         click.echo(text(report))
 
 
-def _path_text(path: WarmPath, number: int) -> list[str]:
-    route = " → ".join(p.name for p in path.people)
-    lines = [f"#{number}  warmth {path.warmth:g}  {route}"]
-    lines += [f"    {i}. {hop.instruction}" for i, hop in enumerate(path.hops, start=1)]
-    lines += [f"    ! {flag}" for flag in path.flags]
-    return lines
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-
-
 @main.command()
 @click.argument("target")
 @click.option("--from", "source", metavar="PERSON", help="Start from this person (default: any of our reps).")
@@ -493,22 +509,22 @@ def path(
     half_life: float | None,
     as_json: bool,
 ) -> None:
-    """Who can introduce me to TARGET: the warmest paths from our team, hop by hop."""
+    """Who can introduce me to TARGET (a name, email, pinyin spelling or id): the warmest paths
+    from our team, hop by hop."""
+    from graphcrm import lookup, paths
+    from graphcrm.settings import Settings
+
     settings = Settings.from_env(half_life_days=half_life)
-    report = warm_paths(
-        store, target, source=source, k=k, max_hops=max_hops, strict=strict, settings=settings
+    report = paths.answer(
+        store,
+        lookup.one(store, target),
+        source=lookup.optional(store, source),
+        k=k,
+        max_hops=max_hops,
+        strict=strict,
+        settings=settings,
     )
-
-    def text(r: Any) -> str:
-        lines = [f"Warmest paths to {r.target.name}:"]
-        for number, found in enumerate(r.paths, start=1):
-            lines += _path_text(found, number)
-        if not r.paths:
-            lines.append("  no path from our team within the hop limit")
-        lines += [f"avoided: {a.name} ({a.reason})" for a in r.avoided]
-        return "\n".join(lines)
-
-    _emit(report, as_json, text)
+    _emit(report, as_json, paths.as_text)
 
 
 @main.command()
@@ -518,26 +534,25 @@ def path(
 @json_option
 @with_store
 def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) -> None:
-    """Chains of asks that win TARGET's yes: through whom they listen to, or a broker's asks."""
-    report = chains(store, target, source=source, k=k, settings=Settings.from_env())
+    """Chains of asks that win TARGET's yes (a person's name, email, pinyin spelling or id):
+    through whom they listen to, or a broker's asks."""
+    from graphcrm import chains, lookup
+    from graphcrm.settings import Settings
 
-    def text(r: Any) -> str:
-        lines = [f"Chains to {r.target.name}:"]
-        for number, found in enumerate(r.chains, start=1):
-            lines.append(f"#{number}  {found.kind} chain, warmth {found.warmth:g}")
-            for i, ask in enumerate(found.asks, start=1):
-                lines.append(f"    {i}. {ask.text}")
-                lines += [f"         leverage: {reason}" for reason in ask.leverage]
-        if not r.chains:
-            lines.append("  no chain found: nobody we reach is listened to by the target")
-        return "\n".join(lines)
-
-    _emit(report, as_json, text)
+    settings = Settings.from_env()
+    report = chains.answer(
+        store, lookup.one(store, target), source=lookup.optional(store, source), k=k, settings=settings
+    )
+    _emit(report, as_json, chains.as_text)
 
 
 @main.command("brokers")
-@click.option("--among", metavar="ID,ID,...", help="The parties to connect (person ids).")
-@click.option("--opportunity", metavar="ID", help="The parties: this opportunity's committee.")
+@click.option(
+    "--among",
+    metavar="PERSON,PERSON,...",
+    help="The parties to connect: names, emails or ids, comma-separated.",
+)
+@click.option("--opportunity", metavar="OPPORTUNITY", help="The parties: this opportunity's committee.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
 @json_option
 @with_store
@@ -545,30 +560,11 @@ def brokers_command(
     store: Store, among: str | None, opportunity: str | None, limit: int, as_json: bool
 ) -> None:
     """People who alone connect parties that do not know each other (structural holes)."""
-    parties = [p.strip() for p in (among or "").split(",") if p.strip()]
-    report = brokers(store, among=parties, opportunity=opportunity, limit=limit)
+    from graphcrm import brokers, lookup
 
-    def text(r: Any) -> str:
-        head = (
-            f"Brokers among {', '.join(p.name for p in r.parties)}" if r.parties else "Brokers (whole graph)"
-        )
-        rows = [
-            {
-                "broker": b.name,
-                "score": b.score,
-                "effective size": b.effective_size,
-                "constraint": b.constraint,
-                "bridges": "; ".join(f"{a} ~ {c}" for a, c in b.bridges),
-            }
-            for b in r.brokers
-        ]
-        return (
-            head
-            + "\n"
-            + textable.render(rows, ["broker", "score", "effective size", "constraint", "bridges"])
-        )
-
-    _emit(report, as_json, text)
+    parties = lookup.several(store, lookup.split(among))
+    deal = lookup.optional(store, opportunity, "opportunity")
+    _emit(brokers.answer(store, among=parties, opportunity=deal, limit=limit), as_json, brokers.as_text)
 
 
 @main.command("committee")
@@ -577,49 +573,14 @@ def brokers_command(
 @json_option
 @with_store
 def committee_command(store: Store, opportunity: str, stage: str | None, as_json: bool) -> None:
-    """The buying committee: roles, stances, blocs, support per stage, coverage, risks, next contacts."""
-    report = committee(store, opportunity, stage=stage, settings=Settings.from_env())
-    _emit(report, as_json, _committee_text)
+    """The buying committee of OPPORTUNITY (its name or id): roles, stances, blocs, support per
+    stage, coverage, risks, next contacts."""
+    from graphcrm import committee, lookup
+    from graphcrm.settings import Settings
 
-
-def _committee_text(r: Any) -> str:
-    weight = f"influence in {r.stage}" if r.stage else "influence"
-    members = [
-        {
-            "member": m.name,
-            "roles": ",".join(m.roles),
-            "attitude": m.attitude,
-            "stance": m.stance,
-            weight: m.weight(r.stage),
-            "path warmth": m.path.warmth if m.path else "no path",
-        }
-        for m in r.members
-    ]
-    values = ", ".join(f"{k} {v:+g}" for k, v in r.stance_values.items())
-    lines = [
-        f"{r.opportunity_name} ({r.account or 'no account'})",
-        textable.render(members),
-        "",
-        f"support = Σ influence × stance value ({values}): {r.support:+g}",
-    ]
-    lines.append("by stage: " + ", ".join(f"{s} {v:+g}" for s, v in r.support_by_stage.items()))
-    lines.append("")
-    lines += [f"bloc ({b.influence:g}%, support {b.support:+g}): {', '.join(b.members)}" for b in r.blocs]
-    lines += [f"opposed: {o.a} × {o.b}" + (f" ({o.context})" if o.context else "") for o in r.oppositions]
-    lines.append("")
-    lines.append("no warm path to: " + (", ".join(r.gaps) or "nobody — every member is covered"))
-    lines += [f"risk: {x.name} — {x.reason} ({x.weight:g}%)" for x in r.risks]
-    for stage, risks in r.risks_by_stage.items():
-        if risks:
-            lines.append(f"top risk in {stage}: {risks[0].name} ({risks[0].weight:g}%)")
-    lines += [f"entry point via {m.name}: {e}" for m in r.members for e in m.entry_points]
-    lines.append("")
-    lines.append("next best contacts:")
-    for c in r.next_contacts[:5]:
-        lines.append(f"  {c.name}: {c.score:g} ({c.reason})")
-        if c.path:
-            lines += [f"      {hop.instruction}" for hop in c.path.hops]
-    return "\n".join(lines)
+    settings = Settings.from_env()
+    deal = lookup.one(store, opportunity, "opportunity")
+    _emit(committee.answer(store, deal, stage=stage, settings=settings), as_json, committee.as_text)
 
 
 @main.command("influencers")
@@ -627,38 +588,11 @@ def _committee_text(r: Any) -> str:
 @json_option
 @with_store
 def influencers_command(store: Store, account: str, as_json: bool) -> None:
-    """Who really decides at ACCOUNT: hidden influencers, gatekeepers, figureheads, with reasons."""
-    _emit(influencers(store, account), as_json, _influencers_text)
+    """Who really decides at ACCOUNT (its name or id): hidden influencers, gatekeepers,
+    figureheads, with reasons."""
+    from graphcrm import influencers, lookup
 
-
-def _influencers_text(r: Any) -> str:
-    people = [
-        {
-            "person": p.name,
-            "title": p.title,
-            "rank": p.rank,
-            "formal": round(p.formal, 2),
-            "informal": round(p.informal, 2),
-            "listened to by": p.listened_to_by,
-        }
-        for p in r.people
-    ]
-    lines = [
-        f"{r.account_name}: formal power (org chart) and informal power (who really leans on whom)",
-        textable.render(people),
-        "",
-    ]
-    if r.decider:
-        lines.append(f"decider: {r.decider.name} ({r.decider.reason})")
-    for title, found in (
-        ("hidden influencers", r.hidden),
-        ("gatekeepers", r.gatekeepers),
-        ("figureheads", r.figureheads),
-    ):
-        lines.append(f"{title}:" + ("" if found else " none"))
-        lines += [f"  {f.name} ({f.score:g}): {f.reason}" for f in found]
-    lines += [f"note: {n}" for n in r.notes]
-    return "\n".join(lines)
+    _emit(influencers.answer(store, lookup.one(store, account, "account")), as_json, influencers.as_text)
 
 
 @main.command("referrals")
@@ -669,7 +603,9 @@ def _influencers_text(r: Any) -> str:
 @with_store
 def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
     """How referrals spread from won accounts: generations, reach, value, conversion, best referrers."""
-    _emit(referrals.referrals(store, root), as_json, referrals.as_text)
+    from graphcrm import lookup, referrals
+
+    _emit(referrals.answer(store, lookup.optional(store, root, "account")), as_json, referrals.as_text)
 
 
 @main.command("priority")
@@ -677,7 +613,77 @@ def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
 @with_store
 def priority_command(store: Store, as_json: bool) -> None:
     """Account priority: A+/A/B/C from existing revenue × potential (seed 001), and the 80/20 line."""
-    _emit(priority.priority(store, settings=Settings.from_env()), as_json, priority.as_text)
+    from graphcrm import priority
+    from graphcrm.settings import Settings
+
+    _emit(priority.answer(store, settings=Settings.from_env()), as_json, priority.as_text)
+
+
+@main.command("next")
+@click.option("--rep", metavar="REP", help="One of our reps (name, email or id); default: the whole team.")
+@json_option
+@with_store
+def next_command(store: Store, rep: str | None, as_json: bool) -> None:
+    """My next steps across the open opportunities: whom to win next and the first ask, who no
+    one reaches yet, ties going cold with the people who matter, introductions asked."""
+    from graphcrm import next_steps
+    from graphcrm.settings import Settings
+
+    _emit(next_steps.answer(store, rep=rep, settings=Settings.from_env()), as_json, next_steps.as_text)
+
+
+@main.group("intro")
+def intro() -> None:
+    """Ask for an introduction along a warm path, and record the answer."""
+
+
+@intro.command("ask")
+@click.argument("target")
+@click.option("--from", "source", metavar="REP", help="Start from this rep (default: any of our reps).")
+@click.option(
+    "--path", "number", default=1, show_default=True, type=click.IntRange(1, 10), help="Which path."
+)
+@click.option("--about", help="Why you want to meet them (the opportunity, say).")
+@click.option("--record", is_flag=True, help="Record the ask as sent (default: only print the draft).")
+@with_store
+def intro_ask(
+    store: Store, target: str, source: str | None, number: int, about: str | None, record: bool
+) -> None:
+    """Draft the first ask of the warmest path (or path --path N) to TARGET; with --record, keep it
+    as asked until you record the answer."""
+    from graphcrm import intros, lookup, paths
+    from graphcrm.settings import Settings
+
+    target_id, source_id = lookup.one(store, target), lookup.optional(store, source)
+    found = paths.answer(store, target_id, source=source_id, k=max(number, 3), settings=Settings.from_env())
+    if number > len(found.paths):
+        raise InvalidValue(f"--path {number}: there are {len(found.paths)} warm paths to {found.target.name}")
+    draft = intros.draft(found.paths[number - 1], about=about)
+    click.echo(f"To {draft.via_name}:\n\n{draft.text}")
+    if record:
+        click.echo(f"\nrecorded: {intros.ask(store, draft).id}")
+
+
+@intro.command("list")
+@click.option("--status", type=click.Choice(["asked", "introduced", "declined"]), help="Only these.")
+@with_store
+def intro_list(store: Store, status: str | None) -> None:
+    """The introductions asked, newest first."""
+    from graphcrm import intros
+
+    click.echo(intros.as_text(intros.asks(store, status=status)))
+
+
+@intro.command("answer")
+@click.argument("ask_id", metavar="ASK")
+@click.argument("status", type=click.Choice(["introduced", "declined", "asked"]))
+@with_store
+def intro_answer(store: Store, ask_id: str, status: str) -> None:
+    """Record the answer to ask ASK (its id, from `graphcrm intro list`); introduced: you have met
+    the person, logged as a meeting."""
+    from graphcrm import intros
+
+    click.echo(intros.as_text((intros.set_status(store, ask_id, status),)))
 
 
 @main.command("checksum")
@@ -686,6 +692,7 @@ def priority_command(store: Store, as_json: bool) -> None:
 def checksum_command(store: Store, as_json: bool) -> None:
     """Counts by label and type, and the sha256 of the export: equal graphs, equal checksums
     (to check that a backup was restored exactly, on any backend)."""
+    from graphcrm.export import checksum
 
     def text(r: Any) -> str:
         labels = ", ".join(f"{k} {v}" for k, v in r.labels.items()) or "none"
@@ -711,6 +718,8 @@ def checksum_command(store: Store, as_json: bool) -> None:
 def forget_command(store: Store, person_id: str, dry_run: bool, as_json: bool) -> None:
     """Erase a person: the node, every tie, committee seat and referral attribution, and
     (embedded database) the old writes holding their data, from disk."""
+    from graphcrm.privacy import forget, forget_text
+
     _emit(forget(store, person_id, dry_run=dry_run), as_json, forget_text)
 
 

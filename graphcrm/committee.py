@@ -15,6 +15,10 @@ From seed 002 (the APEX case). For one opportunity:
   blocker 1.5, supporters and champions 0) × warmth of the path to them, each with its path;
 - **entry points**: a member's ties to other organisations (a supplier's managers, say) and the
   people there they know: a way to reach or strengthen them.
+
+The question's functions: `answer` maps the committee (keeping the ties among the members and
+their ties to organisations, which the map draws), `as_text` writes the map as the terminal
+shows it, `picture` draws it for the viewer; the last two read only the report.
 """
 
 from __future__ import annotations
@@ -25,9 +29,25 @@ from typing import Any
 
 import networkx as nx
 
+from graphcrm import paths, textable
 from graphcrm.errors import InvalidValue, NotFound
-from graphcrm.paths import WarmPath, warm_paths
-from graphcrm.schema import STAGES, stage_property
+from graphcrm.paths import WarmPath
+from graphcrm.picture import (
+    DEFAULT_LIMIT,
+    Edge,
+    Node,
+    Picture,
+    Tie,
+    check_limit,
+    contact,
+    make,
+    pack,
+    tie_edge,
+    to_ties,
+    tooltip,
+    weight,
+)
+from graphcrm.schema import ATTITUDES, ROLES, STAGES, stage_property
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 
@@ -85,6 +105,21 @@ class NextContact:
 
 
 @dataclasses.dataclass(frozen=True)
+class OrgTie:
+    """A member's tie to an organisation outside the committee (a supplier, a competitor, ...)."""
+
+    member: str  # the member's id
+    org: str
+    org_name: str
+    org_kind: str | None
+    tie: str | None  # the kind of tie, in words
+    strength: float | None
+    since: str | None
+    last_contact: str | None
+    known: tuple[str, ...]  # people there the member knows (names)
+
+
+@dataclasses.dataclass(frozen=True)
 class CommitteeReport:
     opportunity: str
     opportunity_name: str
@@ -100,12 +135,15 @@ class CommitteeReport:
     risks: tuple[Risk, ...]
     risks_by_stage: dict[str, tuple[Risk, ...]]
     next_contacts: tuple[NextContact, ...]
+    ties: tuple[Tie, ...]  # among the members: ALLY, OPPOSES, KIN, INFLUENCES
+    organisations: tuple[OrgTie, ...]  # the members' ties to organisations, by member
 
 
-def committee(
+def answer(
     store: Store, opportunity: str, *, stage: str | None = None, settings: Settings | None = None
 ) -> CommitteeReport:
-    """The committee map of `opportunity`, weighted overall or by `stage` (one of the nine)."""
+    """The committee map of `opportunity` (an id; the shells turn names into ids:
+    `graphcrm.lookup`), weighted overall or by `stage` (one of the nine)."""
     settings = settings or Settings.from_env()
     if stage is not None and stage not in STAGES:
         raise InvalidValue(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
@@ -117,7 +155,7 @@ def committee(
     ids = [r["id"] for r in rows]
     outside = store.run("committee/outside", {"ids": ids})
     members = tuple(_member(store, row, outside, settings) for row in rows)
-    ties = store.run("committee/ties", {"ids": ids})
+    ties = to_ties(store.run("committee/ties", {"ids": ids}))
     by_id = {m.id: m for m in members}
     support_by_stage = {
         s: _support(members, s) for s in STAGES if any(m.stage_influence.get(s) for m in members)
@@ -131,9 +169,9 @@ def committee(
         members=tuple(sorted(members, key=lambda m: (-m.weight(stage), m.id))),
         blocs=_blocs(members, ties, stage),
         oppositions=tuple(
-            Opposition(by_id[t["a"]].name, by_id[t["b"]].name, t["context"])
+            Opposition(by_id[t.source].name, by_id[t.target].name, t.context)
             for t in ties
-            if t["type"] == "OPPOSES"
+            if t.type == "OPPOSES"
         ),
         support=_support(members, stage),
         support_by_stage=support_by_stage,
@@ -142,6 +180,21 @@ def committee(
         risks=_risks(members, stage),
         risks_by_stage=risks_by_stage,
         next_contacts=_next_contacts(members, stage),
+        ties=ties,
+        organisations=tuple(
+            OrgTie(
+                member=o["id"],
+                org=o["org"],
+                org_name=o["org_name"] or o["org"],
+                org_kind=o["org_kind"],
+                tie=o["tie"],
+                strength=None if o["strength"] is None else float(o["strength"]),
+                since=o["since"],
+                last_contact=o["last_contact"],
+                known=tuple(sorted(o["people"])),
+            )
+            for o in outside
+        ),
     )
 
 
@@ -157,7 +210,7 @@ def _member(
         for o in mine
         if o["org_kind"] != "competitor"
     )
-    paths = warm_paths(store, row["id"], k=1, settings=settings).paths
+    found = paths.answer(store, row["id"], k=1, settings=settings).paths
     return Member(
         id=row["id"],
         name=row["name"] or row["id"],
@@ -169,7 +222,7 @@ def _member(
         influence=float(seat.get("influence") or 0.0),
         stage_influence={s: float(seat[stage_property(s)]) for s in STAGES if seat.get(stage_property(s))},
         channels=tuple(row["channels"] or ()),
-        path=paths[0] if paths else None,
+        path=found[0] if found else None,
         competitor_ties=competitor,
         entry_points=entry,
     )
@@ -179,11 +232,11 @@ def _support(members: Sequence[Member], stage: str | None) -> float:
     return round(sum(m.weight(stage) * m.stance_value for m in members), 2)
 
 
-def _blocs(members: Sequence[Member], ties: Sequence[dict[str, Any]], stage: str | None) -> tuple[Bloc, ...]:
+def _blocs(members: Sequence[Member], ties: Sequence[Tie], stage: str | None) -> tuple[Bloc, ...]:
     """Connected groups under ALLY and KIN (members with no such tie stand alone)."""
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(m.id for m in members)
-    graph.add_edges_from((t["a"], t["b"]) for t in ties if t["type"] in ("ALLY", "KIN"))
+    graph.add_edges_from((t.source, t.target) for t in ties if t.type in ("ALLY", "KIN"))
     by_id = {m.id: m for m in members}
     blocs = []
     for component in nx.connected_components(graph):
@@ -220,3 +273,122 @@ def _next_contacts(members: Sequence[Member], stage: str | None) -> tuple[NextCo
             reason = f"{m.stance}, influence {m.weight(stage):g}%, path warmth {warmth:g}"
             result.append(NextContact(m.name, round(score, 4), reason, m.path))
     return tuple(sorted(result, key=lambda c: (-c.score, c.name)))
+
+
+# -- the answer in words and as a picture -----------------------------------------------------------
+
+
+def as_text(report: CommitteeReport) -> str:
+    """The committee as the terminal shows it: members, support, blocs, gaps, risks, next contacts."""
+    weight_name = f"influence in {report.stage}" if report.stage else "influence"
+    members = [
+        {
+            "member": m.name,
+            "roles": ",".join(m.roles),
+            "attitude": m.attitude,
+            "stance": m.stance,
+            weight_name: m.weight(report.stage),
+            "path warmth": m.path.warmth if m.path else "no path",
+        }
+        for m in report.members
+    ]
+    values = ", ".join(f"{k} {v:+g}" for k, v in report.stance_values.items())
+    lines = [
+        f"{report.opportunity_name} ({report.account or 'no account'})",
+        textable.render(members),
+        "",
+        f"support = Σ influence × stance value ({values}): {report.support:+g}",
+    ]
+    lines.append("by stage: " + ", ".join(f"{s} {v:+g}" for s, v in report.support_by_stage.items()))
+    lines.append("")
+    lines += [
+        f"bloc ({b.influence:g}%, support {b.support:+g}): {', '.join(b.members)}" for b in report.blocs
+    ]
+    lines += [
+        f"opposed: {o.a} × {o.b}" + (f" ({o.context})" if o.context else "") for o in report.oppositions
+    ]
+    lines.append("")
+    lines.append("no warm path to: " + (", ".join(report.gaps) or "nobody — every member is covered"))
+    lines += [f"risk: {x.name} — {x.reason} ({x.weight:g}%)" for x in report.risks]
+    for stage, risks in report.risks_by_stage.items():
+        if risks:
+            lines.append(f"top risk in {stage}: {risks[0].name} ({risks[0].weight:g}%)")
+    lines += [f"entry point via {m.name}: {e}" for m in report.members for e in m.entry_points]
+    lines.append("")
+    lines.append("next best contacts:")
+    for c in report.next_contacts[:5]:
+        lines.append(f"  {c.name}: {c.score:g} ({c.reason})")
+        if c.path:
+            lines += [f"      {hop.instruction}" for hop in c.path.hops]
+    return "\n".join(lines)
+
+
+def picture(report: CommitteeReport, limit: int = DEFAULT_LIMIT) -> Picture:
+    """The committee's alliances: members, their political ties and outside organisations.
+
+    Members with `group` = stance toward us, `role` = their first role letter and `size` from
+    their influence, overall or in the report's stage (largest = 5); the ALLY, OPPOSES, KIN and
+    INFLUENCES ties among them; and every organisation a member is TIED_TO (kind "competitor"
+    for competitors, else "org") with a TIED_TO edge. Tooltips give roles, attitude, stance,
+    influence overall and by stage, channels and the warmest path from our team. Over `limit`
+    nodes, the most influential members come first, each followed by their organisations.
+    """
+    check_limit(limit)
+    stage = report.stage
+    members = list(report.members)  # most influential first
+    top = max((m.weight(stage) for m in members), default=0.0) or 1.0
+    tied: dict[str, list[OrgTie]] = {}
+    by_org: dict[str, list[OrgTie]] = {}
+    for link in report.organisations:
+        tied.setdefault(link.member, []).append(link)
+        by_org.setdefault(link.org, []).append(link)
+    names = {m.id: m.name for m in members}
+    orgs: dict[str, Node] = {}
+    for org_id, links in by_org.items():
+        first = links[0]
+        about = [first.org_name, first.org_kind or ""] + [
+            f"tied to {names[t.member]}" + (f" ({t.tie})" if t.tie else "") for t in links
+        ]
+        kind = "competitor" if first.org_kind == "competitor" else "org"
+        orgs[org_id] = Node(id=org_id, label=first.org_name, kind=kind, title=tooltip(about), size=3.0)
+    groups = [[_member_node(m, stage, top), *(orgs[t.org] for t in tied.get(m.id, ()))] for m in members]
+    nodes, total = pack(groups, limit)
+    names |= {o.id: o.label for o in orgs.values()}
+    edges = [tie_edge(t, names) for t in report.ties]
+    for t in report.organisations:
+        head = f"TIED_TO {names.get(t.member, t.member)} → {t.org_name}" + (f": {t.tie}" if t.tie else "")
+        title = tooltip([head, contact(t.strength, t.since, t.last_contact)])
+        edges.append(Edge(t.member, t.org, "TIED_TO", None, title, weight(t.strength)))
+    return make(nodes, edges, total, "members and organisations", "the most influential")
+
+
+def _member_node(m: Member, stage: str | None, top: float) -> Node:
+    roles = ", ".join(f"{r} {ROLES.get(r, r)}" for r in m.roles) or "no role recorded"
+    by_stage = ", ".join(f"{s} {m.stage_influence[s]:g}%" for s in STAGES if s in m.stage_influence)
+    about = [
+        m.name,
+        m.title,
+        f"roles: {roles}",
+        f"attitude: {m.attitude} {ATTITUDES.get(m.attitude, '')}".rstrip() if m.attitude else None,
+        f"stance: {m.stance}",
+        f"influence: {m.influence:g}%",
+        f"in {stage}: {m.weight(stage):g}%" if stage else None,
+        f"by stage: {by_stage}" if by_stage else None,
+        f"channels: {', '.join(m.channels)}" if m.channels else None,
+        f"tied to competitor {'; '.join(m.competitor_ties)}" if m.competitor_ties else None,
+        (
+            f"warmest path from our team: {' → '.join(p.name for p in m.path.people)} "
+            f"(warmth {m.path.warmth:g})"
+            if m.path
+            else "no warm path from our team"
+        ),
+    ]
+    size = round(1 + 4 * m.weight(stage) / top, 2)
+    role = m.roles[0] if m.roles else None
+    return Node(
+        id=m.id, label=m.name, kind="person", title=tooltip(about), group=m.stance, role=role, size=size
+    )
+
+
+# The question by its own name, as callers outside the shells (bench/, older tests) know it.
+committee = answer

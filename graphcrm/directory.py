@@ -7,8 +7,9 @@ What an account manager looks up before asking any of the questions (DOMAIN.md �
   ALLY (either way) and INFLUENCES (from the one listened to), as an introduction travels
   (`graphcrm.paths`); None when the account has no open committee. A rep on a committee covers
   themself. This is reach, not warmth: enemies and blockers on the way are not avoided here.
-- **search**: people, accounts, organisations and opportunities whose name or id contains the
-  text, whatever its case (Chinese as typed: "李" finds 李青 and 李琼);
+- **search**: people, accounts, organisations and opportunities by name in any script, by the
+  pinyin of a Chinese name ("zhaozg" finds 赵志刚), by id; people also by title, email and
+  organisation (Chinese as typed: "李" finds 李青 and 李琼);
 - a **person's profile**: title, organisation, the trust information the seeds ask for
   (contact, birthday, hobbies, influence channels, notes), their committee seats and every tie;
 - an **account's page** (or another organisation's): its facts, people and opportunities.
@@ -22,6 +23,7 @@ import dataclasses
 from typing import Any, NamedTuple
 
 from graphcrm.errors import InvalidValue, NotFound
+from graphcrm.names import KINDS, Kind, typed
 from graphcrm.schema import STAGES, SYMMETRIC_TIES, TIE_TYPES, stage_property
 from graphcrm.store import Store
 
@@ -194,21 +196,41 @@ def opportunities(store: Store, account_id: str | None = None) -> tuple[Opportun
     return tuple(_opportunity(row) for row in store.run("directory/opportunities", {"account": account_id}))
 
 
-def search(store: Store, text: str, limit: int = 20) -> tuple[Hit, ...]:
-    """People, accounts, organisations and opportunities whose name or id contains `text`.
+def search(store: Store, text: str, limit: int = 20, kind: Kind | None = None) -> tuple[Hit, ...]:
+    """People, accounts, organisations and opportunities that `text` names (or only one `kind`).
 
-    Case does not matter ("wang" finds 王丹 Wang Dan); Chinese works as typed ("李" finds 李青
-    and 李琼). Closest first: the name or id equals the text, then names starting with it, then
-    names containing it, then ids containing it; within each, people, accounts, organisations,
-    opportunities, by name. At most `limit` hits; empty or blank text finds nothing.
+    Found by name in any script and whatever the case ("wang" finds 王丹 Wang Dan, "李" finds
+    李青 and 李琼), by the pinyin of a Chinese name, full or by initials, with or without spaces
+    ("zhaozg", "zhao zhigang" find 赵志刚 even when no Latin name is recorded: the name's
+    search key, `graphcrm.names.search_key`), by id, and people also by title, email and the
+    name of their organisation.
+
+    Closest first: the name, id or email is the text (or the text is a whole pinyin spelling),
+    then names with a word that is the text ("li": 李琼 Li Qiong before 刘军 Liu Jun), then
+    names starting with it, then names containing it, then people whose title, email or
+    organisation holds it, then ids containing it (ids share prefixes such as `apex.`); within
+    each, people, accounts, organisations,
+    opportunities, by name. At most `limit` hits; empty or blank text finds nothing. The same
+    answers on every engine: the text goes to the database as parameters only.
     """
     text = text.strip()
     if not text:
         return ()
     if limit < 1:
         raise InvalidValue(f"limit must be 1 or more (got {limit})")
+    if kind is not None and kind not in KINDS:
+        raise InvalidValue(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
+    params = {"text": text, "typed": typed(text) or None, "limit": limit, "kind": kind}
+    rows = store.run("directory/search", params)
+    if kind in (None, "person"):
+        rows += store.run("directory/search_by_org", params)
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:  # a person found by name and by organisation: the closer way counts
+        if row["id"] not in best or row["closeness"] < best[row["id"]]["closeness"]:
+            best[row["id"]] = row
+    ordered = sorted(best.values(), key=lambda r: (r["closeness"], r["kind_order"], r["name"], r["id"]))
     hits = []
-    for row in store.run("directory/search", {"text": text, "limit": limit}):
+    for row in ordered[:limit]:
         if row["kind"] == "person":
             detail = " · ".join(part for part in (row["title"], row["org_name"]) if part)
         elif row["kind"] == "opportunity":

@@ -4,7 +4,8 @@
 One line per node, `{"type": "node", "id": ..., "labels": [...], "properties": {...}}`, then one
 per relationship, `{"type": "relationship", "rel": T, "start": ID, "end": ID, "properties":
 {...}}`, sorted, with sorted keys: the same graph always gives the same bytes. Symmetric ties
-appear in both directions, as they are stored.
+appear in both directions, as they are stored. Derived properties (the search key of a name,
+`graphcrm.names.DERIVED`) are left out: an import makes them again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from graphcrm.names import stored
 from graphcrm.privacy import person_record
 from graphcrm.store import Store
 
@@ -25,7 +27,7 @@ def export_records(store: Store) -> Iterator[dict[str, Any]]:
     """The graph as export records: nodes by id, then relationships, sorted."""
     for row in store.run("export/nodes"):
         labels = sorted(label for label in row["labels"] if label != "Node")
-        yield {"type": "node", "id": row["id"], "labels": labels, "properties": row["properties"]}
+        yield {"type": "node", "id": row["id"], "labels": labels, "properties": stored(row["properties"])}
     rels = store.run("export/relationships")
     rels.sort(key=lambda r: (r["start"], r["type"], r["end"], json.dumps(r["properties"], sort_keys=True)))
     for row in rels:

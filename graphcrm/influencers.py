@@ -56,6 +56,11 @@ PageRank: L. Page, S. Brin, R. Motwani, T. Winograd, *The PageRank citation rank
 bringing order to the Web*, 1999. Betweenness: U. Brandes, *A faster algorithm for
 betweenness centrality*, 2001. The seed: 002, 留意幕后决策人 (mind the decider behind the
 scenes): VPs A, C and E high and powerless, 小王 low and at the centre of power.
+
+**The question's functions.** `answer` scores the account and keeps its org chart (`OrgChart`:
+its people and every tie among them) in the report; `as_text` writes the report as the terminal
+shows it; `picture` draws the stakeholder map from the report alone. The map of another
+organisation (a supplier, say), which has no influence analysis, is drawn from `org_chart`.
 """
 
 from __future__ import annotations
@@ -69,8 +74,20 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graphcrm import centrality
+from graphcrm import centrality, textable
 from graphcrm.errors import NotFound
+from graphcrm.picture import (
+    DEFAULT_LIMIT,
+    Node,
+    Picture,
+    Tie,
+    check_limit,
+    make,
+    pack,
+    tie_edge,
+    to_ties,
+    tooltip,
+)
 from graphcrm.projection import DEFAULT_STRENGTH
 from graphcrm.store import Store
 
@@ -116,6 +133,30 @@ class Finding:
 
 
 @dataclasses.dataclass(frozen=True)
+class ChartPerson:
+    """Someone on an organisation's org chart, as its map draws them."""
+
+    id: str
+    name: str
+    title: str | None
+    rank: int | None  # as recorded (1 = top)
+    depth: int  # on the org chart, 0 = top (`chart_levels`)
+    rep: bool  # one of our team
+    ties: int  # colleagues there they are tied to informally (KNOWS, ALLY, OPPOSES, KIN, INFLUENCES)
+
+
+@dataclasses.dataclass(frozen=True)
+class OrgChart:
+    """The people of an account (or another organisation) and every tie among them."""
+
+    id: str
+    name: str
+    is_account: bool
+    people: tuple[ChartPerson, ...]  # by id
+    ties: tuple[Tie, ...]  # REPORTS_TO (the org chart), KNOWS, ALLY, OPPOSES, KIN, INFLUENCES
+
+
+@dataclasses.dataclass(frozen=True)
 class InfluenceReport:
     account_id: str
     account_name: str
@@ -126,25 +167,59 @@ class InfluenceReport:
     figureheads: tuple[Finding, ...]
     weights: dict[str, float]  # the ingredients used, with their share of the informal score
     notes: tuple[str, ...]
+    chart: OrgChart  # what the stakeholder map draws
 
 
-def influencers(store: Store, account: str) -> InfluenceReport:
+def answer(store: Store, account: str) -> InfluenceReport:
     """Who really decides at `account` (an account id): formal and informal power of everyone
     who works there, the decider, and the hidden influencers, gatekeepers and figureheads with
-    their reasons. The rules are the module's. Raises `NotFound` for an unknown account.
+    their reasons, and the account's org chart. The rules are the module's. Raises `NotFound`
+    for an unknown account.
     """
     rows = store.run("influencers/people", {"account": account})
     if not rows:
         raise NotFound(f"no account with id {account!r}")
     account_name = rows[0]["account_name"] or account
+    chart = org_chart(store, account)
     people = {r["id"]: r for r in rows if r["id"]}
     if not people:
-        return InfluenceReport(
-            account, account_name, None, (), (), (), (), {}, ("nobody recorded as working at this account",)
-        )
-    ties = store.run("influencers/ties", {"account": account})
+        note = "nobody recorded as working at this account"
+        return InfluenceReport(account, account_name, None, (), (), (), (), {}, (note,), chart)
+    recorded = store.run("influencers/ties", {"account": account})
     seats = {r["id"]: r for r in store.run("influencers/committee", {"account": account})}
-    return _analyse(account, account_name, people, ties, seats)
+    return _analyse(account, account_name, people, recorded, seats, chart)
+
+
+def org_chart(store: Store, organisation: str) -> OrgChart:
+    """The people who work at `organisation` (an account or another organisation), their depth on
+    the org chart (`chart_levels`), and the ties among them. Raises `NotFound` for an id that
+    is neither an account nor an organisation."""
+    rows = store.run("influencers/chart", {"id": organisation})
+    if not rows:
+        raise NotFound(f"no account with id {organisation!r}")
+    people = [r for r in rows if r["id"]]
+    recorded = to_ties(store.run("influencers/chart_ties", {"id": organisation}))
+    depths = chart_levels(
+        {p["id"]: p["rank"] for p in people}, {t.source: t.target for t in recorded if t.type == "REPORTS_TO"}
+    )
+    return OrgChart(
+        id=rows[0]["account"],
+        name=rows[0]["account_name"] or rows[0]["account"],
+        is_account=bool(rows[0]["is_account"]),
+        people=tuple(
+            ChartPerson(
+                id=p["id"],
+                name=p["name"] or p["id"],
+                title=p["title"],
+                rank=None if p["rank"] is None else int(p["rank"]),
+                depth=depths[p["id"]],
+                rep=bool(p["rep"]),
+                ties=int(p["degree"]),
+            )
+            for p in people
+        ),
+        ties=recorded,
+    )
 
 
 # -- the scores -------------------------------------------------------------------------------------
@@ -156,6 +231,7 @@ def _analyse(
     people: Mapping[str, Mapping[str, Any]],
     ties: Sequence[Mapping[str, Any]],
     seats: Mapping[str, Mapping[str, Any]],
+    chart: OrgChart,
 ) -> InfluenceReport:
     ids = sorted(people)
     names = {i: people[i]["name"] or i for i in ids}
@@ -232,6 +308,7 @@ def _analyse(
         figureheads=_by_score(figureheads),
         weights=weights,
         notes=tuple(notes),
+        chart=chart,
     )
 
 
@@ -453,3 +530,138 @@ class _Describer:
         if p.rank is None:
             return f"level {p.level} of {self.bottom} (from the org chart)"
         return f"rank {p.rank} of {self.bottom}"
+
+
+# -- the answer in words and as a picture -----------------------------------------------------------
+
+MARKS = ("decider", "hidden", "gatekeeper", "figurehead")  # the group shown when several apply
+MARK_NAMES = {
+    "decider": "decider",
+    "hidden": "hidden influencer",
+    "gatekeeper": "gatekeeper",
+    "figurehead": "figurehead",
+}
+
+
+def as_text(report: InfluenceReport) -> str:
+    """The report as the terminal shows it: everyone's formal and informal power, then the lists."""
+    people = [
+        {
+            "person": p.name,
+            "title": p.title,
+            "rank": p.rank,
+            "formal": round(p.formal, 2),
+            "informal": round(p.informal, 2),
+            "listened to by": p.listened_to_by,
+        }
+        for p in report.people
+    ]
+    lines = [
+        f"{report.account_name}: formal power (org chart) and informal power (who really leans on whom)",
+        textable.render(people),
+        "",
+    ]
+    if report.decider:
+        lines.append(f"decider: {report.decider.name} ({report.decider.reason})")
+    for title, found in (
+        ("hidden influencers", report.hidden),
+        ("gatekeepers", report.gatekeepers),
+        ("figureheads", report.figureheads),
+    ):
+        lines.append(f"{title}:" + ("" if found else " none"))
+        lines += [f"  {f.name} ({f.score:g}): {f.reason}" for f in found]
+    lines += [f"note: {n}" for n in report.notes]
+    return "\n".join(lines)
+
+
+def picture(report: InfluenceReport | OrgChart, limit: int = DEFAULT_LIMIT) -> Picture:
+    """The stakeholder map: the people of the org chart, with their informal ties.
+
+    Drawn from an `InfluenceReport` (an account) or an `OrgChart` (another organisation: a
+    supplier, say). The people who work there; their REPORTS_TO edges (the org chart) and the
+    KNOWS, ALLY, OPPOSES, KIN and INFLUENCES ties among them. `level` is the org-chart depth, 0
+    at the top (the rule of `org_levels`). For an account, `group` is the person's mark —
+    "decider", "hidden", "gatekeeper" or "figurehead", in that order where several apply — and
+    `size` grows with informal power; the tooltip gives title, rank, formal and informal power
+    and the reasons. Over `limit` nodes, the marked people come first, then by informal power
+    (for another organisation: top of the chart, then most ties).
+    """
+    check_limit(limit)
+    influence = report if isinstance(report, InfluenceReport) else None
+    chart = report.chart if isinstance(report, InfluenceReport) else report
+    powers = {p.id: p for p in influence.people} if influence else {}
+    marks = _marks(influence)
+    top_degree = max((p.ties for p in chart.people), default=0) or 1
+    bottom = max((p.depth for p in chart.people), default=0)
+    nodes = []
+    for p in chart.people:
+        power = powers.get(p.id)
+        found = marks.get(p.id, [])
+        about = [p.name, p.title, "our team" if p.rep else None, _rank_line(p.rank, p.depth, bottom)]
+        if power:
+            about.append(f"formal power {power.formal:.2f}, informal power {power.informal:.2f}")
+            about.append(f"listened to by {power.listened_to_by}, informal ties {power.ties}")
+        else:
+            about.append(f"informal ties {p.ties}")
+        about += [f"{MARK_NAMES[mark]}: {reason}" for mark, reason in found]
+        size = 1 + 4 * power.informal if power else 1 + 4 * p.ties / top_degree
+        nodes.append(
+            Node(
+                id=p.id,
+                label=p.name,
+                kind="rep" if p.rep else "person",
+                title=tooltip(about),
+                group=found[0][0] if found else None,
+                size=round(size, 2),
+                level=p.depth,
+                detail=p.title,
+            )
+        )
+
+    def relevance(node: Node) -> tuple[Any, ...]:
+        power = powers.get(node.id)
+        if power:
+            return (node.id not in marks, -power.informal, node.level, node.id)
+        return (node.level, -node.size, node.id)
+
+    ranked = sorted(nodes, key=relevance)
+    kept, total = pack([[n] for n in ranked], limit)
+    names = {n.id: n.label for n in nodes}
+    order = "the most influential" if powers else "the top of the org chart"
+    return make(kept, [tie_edge(t, names) for t in chart.ties], total, "people", order)
+
+
+def chart_levels(ranks: Mapping[str, Any], boss: Mapping[str, str]) -> dict[str, int]:
+    """Org-chart depth (0 = top) of each person in `ranks` (id -> recorded rank, 1 = top).
+
+    The rule of `org_levels` (recorded rank, else one below the boss, else the top for the head
+    of an unranked chart, else the bottom level), counted from 0.
+    """
+    levels, _ = org_levels(list(ranks), ranks, boss)
+    return {i: level - 1 for i, level in levels.items()}
+
+
+def _rank_line(rank: int | None, depth: int, bottom: int) -> str:
+    where = f"level {depth + 1} of {bottom + 1} on the org chart"
+    return f"rank {rank} ({where})" if rank is not None else f"no recorded rank ({where})"
+
+
+def _marks(report: InfluenceReport | None) -> dict[str, list[tuple[str, str]]]:
+    """Each person's marks from the report, in the order of MARKS, with the reasons."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    if report is None:
+        return found
+    lists = {
+        "decider": [report.decider] if report.decider else [],
+        "hidden": report.hidden,
+        "gatekeeper": report.gatekeepers,
+        "figurehead": report.figureheads,
+    }
+    for mark in MARKS:
+        for finding in lists[mark]:
+            found.setdefault(finding.id, []).append((mark, finding.reason))
+    return found
+
+
+# The question by its own name, as callers outside the shells (bench/, older tests) know it.
+influencers = answer

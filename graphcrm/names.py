@@ -15,6 +15,10 @@ spaces): the whole name, each run of one script in it, and for Chinese character
 spelled every way people type it, full syllables or initials per character ("zhao zhigang",
 "zhaozhigang", "zhaozg", "zzg" all find 赵志刚). Spellings are separated by spaces: a typed
 text (`typed`, also without spaces) is found with CONTAINS, an exact spelling as a whole word.
+
+The key is derived data: `keyed` adds it wherever a name is written, `stored` takes it out of
+what is exported or shown, and a graph written before keys existed (or by an older rule,
+`KEY_RULE`) gets them when it is opened (`fill_keys`, called by `graphcrm.store.open_store`).
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import functools
 import itertools
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from graphcrm.errors import InvalidValue, NotFound
 
@@ -43,6 +48,15 @@ _SCRIPT_RUNS = re.compile(f"[{_HAN_CHARS}]+|[^{_HAN_CHARS}()（）/,，;；]+")
 # Names longer than this (in Chinese characters) get full and joined spellings only: every
 # full/initial mix of a long name would make the key long for no real use.
 _MIXED_UP_TO = 4
+
+# The version of the rule `search_key` follows. Every write records it on the graph's version
+# node (cypher/store/touch.cypher writes this number: change both together); a graph without
+# it, or with another, gets every key made again when opened (`fill_keys`). Raise it when
+# `search_key` changes.
+KEY_RULE = 1
+# Properties made from others, for search only: never exported, listed, or taken from an import.
+DERIVED = frozenset({"name_key"})
+_FILL_BATCH = 5000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +107,55 @@ def search_key(name: str | None) -> str | None:
     runs = [typed(run) for run in _SCRIPT_RUNS.findall(name)]
     words = [typed(name), *runs, *_pinyin_spellings(name.strip())]
     return " ".join(dict.fromkeys(w for w in words if w))
+
+
+def keyed(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Node properties to write, with the `name_key` of the name they set (null when they set
+    the name to null, which removes both); a derived property given in `props` is dropped.
+    Properties without a name are left as they are: the node keeps its key."""
+    out = {k: v for k, v in props.items() if k not in DERIVED}
+    if "name" in out:
+        name = out["name"]
+        out["name_key"] = search_key(name) if isinstance(name, str) else None
+    return out
+
+
+def stored(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Node properties as exports and records show them: without the derived ones."""
+    return {k: v for k, v in props.items() if k not in DERIVED}
+
+
+def fill_keys(store: Store) -> int:
+    """Give every named node the key of its name, when the graph was written before keys
+    existed or by another `KEY_RULE`; return how many nodes got a new key.
+
+    Cheap when there is nothing to do (one read of the version node): run when a store is
+    opened. Idempotent; holds the write lock while it fills, so that an import writing at the
+    same time cannot be given stale keys. A graph never written by graphcrm and without named
+    nodes is left untouched (no write)."""
+    state = store.run("store/version")
+    if state and state[0].get("name_keys") == KEY_RULE:
+        return 0
+    if not _stale_keys(store) and not (state and state[0].get("created") is not None):
+        return 0
+    with store.exclusive():
+        stale = _stale_keys(store)
+        for start in range(0, len(stale), _FILL_BATCH):
+            store.run_write("directory/fill_keys", [{"rows": stale[start : start + _FILL_BATCH]}])
+        if not stale:
+            store.write([])  # the rule is recorded by the write itself
+    return len(stale)
+
+
+def _stale_keys(store: Store) -> list[dict[str, Any]]:
+    """The named nodes whose stored key is not the key of their name, with the right one."""
+    rows = []
+    for row in store.run("directory/names"):
+        name = row["name"]
+        key = search_key(name) if isinstance(name, str) else None
+        if row["name_key"] != key:
+            rows.append({"id": row["id"], "key": key})
+    return rows
 
 
 @functools.lru_cache(maxsize=4096)

@@ -13,6 +13,9 @@ never pass through people who are enemies or blockers in an open committee on th
 account. People tied to a competitor are flagged, or with `strict` avoided. Alternatives
 differ in their first hop where the graph allows: a second path through the same first
 contact is shown only when no other first contact reaches the target.
+
+The question's three functions: `answer` finds the paths, `as_text` writes them as the terminal
+shows them, `picture` draws them for the viewer; the last two read only the report.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 
 from graphcrm import projection
 from graphcrm.errors import InvalidValue, NotFound
+from graphcrm.picture import Edge, Node, Picture, legend, tooltip
 from graphcrm.projection import default_strength
 from graphcrm.settings import Settings
 from graphcrm.store import Store
@@ -107,7 +111,7 @@ def tie_warmth(
     return base * 0.5 ** (max(age, 0) / settings.half_life_days)
 
 
-def warm_paths(
+def answer(
     store: Store,
     target: str,
     *,
@@ -120,7 +124,9 @@ def warm_paths(
     """The `k` warmest introduction paths to person `target` from our reps (or from `source`).
 
     Parameters: `max_hops` bounds the path length (at most 6); `strict` avoids people tied to
-    a competitor instead of flagging them. Raises `NotFound` for an unknown person.
+    a competitor instead of flagging them. `target` and `source` are person ids: the shells turn
+    what the user typed into ids once (`graphcrm.lookup`), while the questions call this many
+    times with ids. Raises `NotFound` for an unknown person.
     """
     settings = settings or Settings.from_env()
     if not 1 <= max_hops <= MAX_HOPS_LIMIT:
@@ -340,3 +346,81 @@ def _diverse(paths: list[WarmPath], k: int) -> tuple[WarmPath, ...]:
         if path not in chosen:
             chosen.append(path)
     return tuple(sorted(chosen, key=lambda p: (-p.warmth, len(p.hops))))
+
+
+# -- the answer in words and as a picture -----------------------------------------------------------
+
+
+def as_text(report: PathReport) -> str:
+    """The paths as the terminal shows them: each with its warmth, route, asks and flags."""
+    lines = [f"Warmest paths to {report.target.name}:"]
+    for number, path in enumerate(report.paths, start=1):
+        route = " → ".join(p.name for p in path.people)
+        lines.append(f"#{number}  warmth {path.warmth:g}  {route}")
+        lines += [f"    {i}. {hop.instruction}" for i, hop in enumerate(path.hops, start=1)]
+        lines += [f"    ! {flag}" for flag in path.flags]
+    if not report.paths:
+        lines.append("  no path from our team within the hop limit")
+    lines += [f"avoided: {a.name} ({a.reason})" for a in report.avoided]
+    return "\n".join(lines)
+
+
+def picture(report: PathReport) -> Picture:
+    """The warm paths as one picture: every path's people and hops (nothing is left out).
+
+    One PATH edge per hop (a hop shared by several paths once), labelled with the tie type and
+    the hop's warmth, its tooltip the ask. `group`: "target" for the person to reach, "rep" for
+    the start of a path, "flagged" for people tied to a competitor; `level` is the earliest
+    position on a path (0 = start). With no path, the target alone.
+    """
+    flagged = {a.id: a.reason for a in report.flagged}
+    target = report.target
+    starts = {path.hops[0].source.id for path in report.paths if path.hops}
+    names = {target.id: target.name}
+    level: dict[str, int] = {}
+    on_paths: dict[str, int] = {target.id: len(report.paths)}
+    edges: dict[tuple[str, str], Edge] = {}
+    for path in report.paths:
+        for index, person in enumerate(path.people[:-1]):  # the last is the target
+            names[person.id] = person.name
+            level[person.id] = min(level.get(person.id, index), index)
+            on_paths[person.id] = on_paths.get(person.id, 0) + 1
+        for hop in path.hops:
+            if (hop.source.id, hop.target.id) not in edges:
+                title = tooltip([hop.instruction, f"{hop.type}, warmth {hop.warmth:g}"])
+                edges[(hop.source.id, hop.target.id)] = Edge(
+                    hop.source.id, hop.target.id, "PATH", f"{hop.type} {hop.warmth:.2f}", title, hop.warmth
+                )
+    level[target.id] = max(level.values(), default=-1) + 1
+    count = len(report.paths)
+    nodes = []
+    for person_id, name in names.items():
+        group: str | None
+        if person_id == target.id:
+            group, kind, size, about = "target", "person", 5.0, "the person to reach"
+        elif person_id in starts:
+            group, kind, size, about = "rep", "rep", 4.0, "starts a path"
+        else:
+            group = "flagged" if person_id in flagged else None
+            kind, size, about = "person", round(1 + 2 * on_paths[person_id] / count, 2), "introduces"
+        about_them = [name, about, f"on {on_paths[person_id]} of {count} path(s)"]
+        if person_id in flagged:
+            about_them.append(f"flagged: {flagged[person_id]}")
+        nodes.append(
+            Node(
+                id=person_id,
+                label=name,
+                kind=kind,
+                title=tooltip(about_them),
+                group=group,
+                size=size,
+                level=level[person_id],
+            )
+        )
+    nodes.sort(key=lambda n: (n.level or 0, n.id))
+    drawn = tuple(edges.values())
+    return Picture(tuple(nodes), drawn, len(nodes), False, None, legend(nodes, drawn))
+
+
+# The question by its own name, as callers outside the shells (bench/, older tests) know it.
+warm_paths = answer

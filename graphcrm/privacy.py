@@ -5,9 +5,12 @@ signed up; they can ask what is held on them and to be erased).
   and out with the other end and its properties, the referrals attributed to them
   (`REFERRED.by_person`), and the other records whose text still names them.
 - `forget(store, id)`: removes the node with every relationship and the attributions naming
-  them (the referral itself stays: it is between accounts), in one transaction, then has the
-  store rewrite its files (`Store.compact`) so the old writes holding their data leave the disk.
-  Returns the record taken just before, with what was removed.
+  them (the referral itself stays: it is between accounts), and their change history
+  (`graphcrm.history`): the entries about them are deleted, and in entries about others the
+  names, values and notes that name them are replaced by "(forgotten)"; in one transaction,
+  then has the store rewrite its files (`Store.compact`) so the old writes holding their data
+  leave the disk. Returns the record taken just before, with what was removed.
+- The record (`person_record`) holds the history entries about them or naming them too.
 
 Only people can be forgotten: accounts and organisations are not personal data. Free text in
 *other* records (a colleague's notes saying "cousin of Chen Hong") is not changed: the record
@@ -24,6 +27,7 @@ from typing import Any
 from graphcrm import queries
 from graphcrm.errors import NotFound
 from graphcrm.ingest.plan import article
+from graphcrm.names import stored
 from graphcrm.schema import SYMMETRIC_TIES
 from graphcrm.store import Store, StoreError
 from graphcrm.store.base import BASE_LABEL
@@ -86,6 +90,7 @@ class PersonRecord:
     relationships: list[Link]
     attributions: list[Attribution]
     mentions: list[Mention] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)  # change entries about or naming them
 
 
 @dataclass
@@ -135,7 +140,7 @@ def person_record(store: Store, person_id: str) -> PersonRecord:
             f"{person_id!r} is {article(labels)}, not a person: only people can be exported or "
             "forgotten (accounts and organisations are not personal data)"
         )
-    properties = _sorted(rows[0]["properties"])
+    properties = _sorted(stored(rows[0]["properties"]))  # without the search key: not data held
     links = [
         Link(
             row["type"],
@@ -154,6 +159,7 @@ def person_record(store: Store, person_id: str) -> PersonRecord:
         )
         for row in store.run("privacy/attributions", {"id": person_id})
     ]
+    terms = search_terms(properties.get("name"), person_id, properties.get("email"), properties.get("title"))
     return PersonRecord(
         id=person_id,
         name=properties.get("name"),
@@ -162,6 +168,7 @@ def person_record(store: Store, person_id: str) -> PersonRecord:
         relationships=links,
         attributions=attributions,
         mentions=_mentions(store, person_id, properties),
+        history=store.run("privacy/history", {"id": person_id, "terms": terms}),
     )
 
 
@@ -176,10 +183,15 @@ def forget(store: Store, person_id: str, dry_run: bool = False) -> ForgetReport:
     files = None
     if not dry_run:
         params = {"id": person_id}
+        terms = search_terms(
+            record.name, person_id, record.properties.get("email"), record.properties.get("title")
+        )
         store.write(
             [
                 (queries.load("privacy/forget_attributions", store.engine), params),
                 (queries.load("privacy/forget_person", store.engine), params),
+                (queries.load("privacy/forget_history", store.engine), {**params, "terms": terms}),
+                (queries.load("privacy/forget_asks", store.engine), {**params, "terms": terms}),
             ]
         )
         try:

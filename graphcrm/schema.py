@@ -15,6 +15,11 @@ REP_LABEL = "Rep"
 VERSION_LABEL = "GraphVersion"
 # One node without the base label is the write lock (cypher/store/lock.cypher).
 WRITE_LOCK_LABEL = "WriteLock"
+# The change history (graphcrm/history.py): one node per field an edit changed, without the base
+# label, so that exports, counts and searches never see it; no relationship (ids in properties).
+CHANGE_LABEL = "Change"
+# An introduction request (graphcrm/intros.py): our own work, without the base label either.
+ASK_LABEL = "Ask"
 
 SYMMETRIC_TIES = ("KNOWS", "ALLY", "OPPOSES", "KIN")
 DIRECTED_TIES = ("INFLUENCES", "REPORTS_TO", "TIED_TO")
@@ -32,6 +37,9 @@ REFERRAL_OUTCOMES = ("open", "won", "lost")
 ROLES = {"D": "decider", "E": "evaluator", "S": "screener", "U": "user"}
 ATTITUDES = {"A": "active", "P": "passive", "R": "resistant"}
 STANCES = ("champion", "supporter", "neutral", "enemy", "blocker")
+# The kinds of contact a user logs, each with how much it closes a tie's gap to full strength
+# (the contact rule of graphcrm/edits.py).
+CONTACT_WEIGHTS = {"meeting": 0.2, "visit": 0.25, "call": 0.1, "event": 0.1, "message": 0.05}
 
 # The nine stages of the buying process (seed 002), in order, with what each means.
 STAGES = {

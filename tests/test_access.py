@@ -43,9 +43,13 @@ ARGUMENTS = {
     "opportunity_id": "apex.opp-apex-mobile-office",
     "person_id": "jinchang.li-qiong",
     "filename": None,  # per endpoint: see _url
+    "ask_id": "ask-0",
 }
 FILES = {"static": "app.css", "vendor": "vis-network.min.js"}
-QUERIES = {"paths.find_api": "?target=jinchang.zhao-zhigang"}  # what a route needs to answer 200
+QUERIES = {
+    "paths.find_api": "?target=jinchang.zhao-zhigang",
+    "steps.new_intro": "?target=jinchang.zhao-zhigang",
+}  # what a route needs to answer 200
 
 
 class Clock:

@@ -162,3 +162,37 @@ def test_hostile_names_show_as_text_in_pages_and_tooltips(server, browser, tmp_p
     assert HOSTILE in text
     assert seen["dialogs"] == []
     page.close()
+
+
+def test_a_form_keeps_its_input_on_a_bad_name(server, browser, tmp_path):
+    """A name matching nobody keeps the form as typed and says so; one matching several offers
+    the choices, one click each; a unique name answers."""
+    page, _ = visit(browser, server, "/paths", tmp_path, "path-form-bad-name")
+    page.fill("input[name=target]", "Zhao Zhigangg")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("input[name=target]") == "Zhao Zhigangg"
+    assert "no person with id 'Zhao Zhigangg'" in page.inner_text("p.error")
+    page.fill("input[name=target]", "小刘 Xiao Liu")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("input[name=target]") == "小刘 Xiao Liu"
+    assert page.locator("ul.choices a").count() == 2
+    page.locator("ul.choices a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("h2").startswith("Warmest paths to 小刘 Xiao Liu")
+    page.fill("input[name=target]", "赵志刚 Zhao Zhigang")
+    page.click("button[type=submit]")
+    page.wait_for_function("Object.keys(window.graphcrmNetworks || {}).length > 0")
+    assert "你 You → 李琼 Li Qiong → 赵志刚 Zhao Zhigang" in page.inner_text("ol.paths")
+    page.close()
+
+
+def test_a_committee_member_is_one_click_from_a_warm_path(server, browser, tmp_path):
+    page, seen = visit(browser, server, PAGES["committee"], tmp_path, "committee-find-path")
+    page.locator("a.find-path").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.split("/", 3)[3].startswith("paths?target=apex.")
+    assert page.inner_text("h2").startswith("Warmest paths to ")
+    assert seen["errors"] == []
+    page.close()

@@ -1,4 +1,5 @@
-"""The question commands print readable answers and JSON; unknown ids are one line, exit 2."""
+"""The question commands print readable answers and JSON; unknown ids are one line, exit 2.
+(Names instead of ids: tests/test_names_in_questions.py.)"""
 
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def test_committee_summary(ask):
 def test_unknown_ids_are_one_line_and_exit_2(ask, args, message):
     result = ask(*args)
     assert result.exit_code == 2
-    assert result.output == message + "\n"
+    # the closest names follow, when there are any ("a" is in many)
+    assert result.output.startswith(message) and result.output.count("\n") == 1
 
 
 def test_influencers_lists_xiao_wang_and_the_figureheads(ask):

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from graphcrm.committee import STANCE_VALUES, committee
+from graphcrm.committee import STANCE_VALUES
+from graphcrm.committee import answer as committee
 from graphcrm.errors import NotFound
 from graphcrm.settings import Settings
 

@@ -34,6 +34,8 @@ import pytest
 
 from graphcrm.ingest.files import FILES
 from graphcrm.schema import (
+    ASK_LABEL,
+    CHANGE_LABEL,
     NODE_LABELS,
     RELATIONSHIP_TYPES,
     REP_LABEL,
@@ -57,7 +59,15 @@ NEO4J_SUFFIX = ".neo4j.cypher"
 # or property not known there is reported wherever it is used (MATCH, MERGE, CREATE, SET,
 # index and constraint commands). Keys written by any .cypher file (`SET x.key =`, map keys,
 # properties named in CREATE INDEX / CONSTRAINT) are added automatically.
-GRAPH_LABELS = (BASE_LABEL, *NODE_LABELS, REP_LABEL, VERSION_LABEL, WRITE_LOCK_LABEL)
+GRAPH_LABELS = (
+    BASE_LABEL,
+    *NODE_LABELS,
+    REP_LABEL,
+    VERSION_LABEL,
+    WRITE_LOCK_LABEL,
+    CHANGE_LABEL,
+    ASK_LABEL,
+)
 GRAPH_RELATIONSHIP_TYPES = RELATIONSHIP_TYPES
 KNOWN_PROPERTY_KEYS = tuple(
     sorted(
@@ -65,6 +75,7 @@ KNOWN_PROPERTY_KEYS = tuple(
         | {stage_property(stage) for stage in STAGES}
         | {"version", "created"}  # the graph version node (cypher/store/touch.cypher)
         | {"kind", "source", "linkedin"}  # set by the TIED_TO and LinkedIn imports
+        | {"owner"}  # an opportunity's owner, from the CRM imports (graphcrm/ingest/salesforce.py)
     )
 )
 

@@ -109,7 +109,12 @@ def test_search_finds_chinese_names_as_typed(everything):
 
 
 def test_search_ignores_case_and_surrounding_blanks(everything):
-    expected = [("person", "hd.xiao-wang"), ("person", "apex.wang-dan"), ("person", "apex.wang-wei")]
+    expected = [  # names with the word first, then a name whose pinyin holds it (华讯网络: wang luo)
+        ("person", "hd.xiao-wang"),
+        ("person", "apex.wang-dan"),
+        ("person", "apex.wang-wei"),
+        ("org", "jinchang.huaxun-networks"),
+    ]
     assert [(h.kind, h.id) for h in search(everything, "wang")] == expected
     assert [(h.kind, h.id) for h in search(everything, "  WANG ")] == expected
     assert search(everything, "") == () and search(everything, "   ") == ()
@@ -121,9 +126,10 @@ def test_search_puts_closest_first_and_describes_each_kind(everything):
         Hit("account", "apex.apex", "APEX公司 APEX Co.", "prospect"),
     )
     assert search(everything, "hd.xiao-wang")[0].id == "hd.xiao-wang"  # an exact id
-    assert search(everything, "huatong") == (
-        Hit("org", "apex.huatong", "华通电子元件 Huatong Electronic Components", "supplier"),
-    )
+    huatong = search(everything, "huatong")  # the organisation, then the people who work there
+    assert huatong[0] == Hit("org", "apex.huatong", "华通电子元件 Huatong Electronic Components", "supplier")
+    assert {h.kind for h in huatong[1:]} == {"person"} and len(huatong) == 5
+    assert all(h.detail.endswith("· 华通电子元件 Huatong Electronic Components") for h in huatong[1:])
     opportunities_found = search(everything, "mobile office")
     assert {h.kind for h in opportunities_found} == {"opportunity"}
     assert len(opportunities_found) == 5  # "Group mobile-office platform" has a hyphen

@@ -9,7 +9,8 @@ import pytest
 
 from graphcrm import queries
 from graphcrm.errors import NotFound
-from graphcrm.influencers import WEIGHTS, influencers, pagerank
+from graphcrm.influencers import WEIGHTS, pagerank
+from graphcrm.influencers import answer as influencers
 from graphcrm.ingest.files import import_path
 
 HD = "hd.dingsheng"

@@ -472,6 +472,7 @@ def client(app):
 PAGE_PARAMS = {
     "/search": ["q"],
     "/api/search": ["q"],
+    "/api/suggest": ["q", "kind"],
     "/paths": ["target", "from", "k", "max_hops", "strict"],
     "/api/paths": ["target", "from", "k", "max_hops", "strict"],
     "/brokers": ["among", "opportunity"],
@@ -487,8 +488,19 @@ PAGE_PARAMS = {
     "/import": ["token"],
     "/login": ["next"],
     "/api/csrf-token": ["x"],
+    "/seats/edit": ["opportunity", "person"],
+    "/api/history": ["record", "since"],
+    "/next": ["rep"],
+    "/api/next": ["rep"],
+    "/intros/new": ["target", "path", "from", "about", "opportunity"],
+    "/api/intros": ["status"],
 }
-DEFAULTS = {"/paths": {"target": TARGET}, "/api/paths": {"target": TARGET}}
+DEFAULTS = {
+    "/paths": {"target": TARGET},
+    "/api/paths": {"target": TARGET},
+    "/intros/new": {"target": TARGET},
+    "/seats/edit": {"opportunity": OPPORTUNITY, "person": "apex.chen-hong"},
+}
 
 
 def _check_response(response, url: str) -> None:

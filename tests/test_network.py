@@ -1,4 +1,8 @@
-"""Pictures of the network on the seeds, counted by hand against the CSV files."""
+"""Pictures of the questions on the seeds, counted by hand against the CSV files.
+
+Each question draws its own report (`picture(report)`, no database): the helpers below ask the
+question, then draw its answer, as the viewer's pages do.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,45 @@ from collections import Counter
 
 import pytest
 
+from graphcrm import committee, influencers, neighbourhood, paths, referrals
 from graphcrm.errors import NotFound
-from graphcrm.influencers import influencers
-from graphcrm.network import (
-    GEdge,
-    Picture,
-    account_map,
-    chart_levels,
-    committee_map,
-    ego_network,
-    path_picture,
-    referral_tree,
-)
-from graphcrm.paths import Avoided, Hop, PathReport, Person, WarmPath, warm_paths
+from graphcrm.influencers import chart_levels
+from graphcrm.paths import Avoided, Hop, PathReport, Person, WarmPath
+from graphcrm.picture import DEFAULT_LIMIT, Edge, Picture
 from graphcrm.settings import Settings
+from graphcrm.store import Store
 
+
+def committee_map(
+    store: Store,
+    opportunity: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    stage: str | None = None,
+    settings: Settings,
+) -> Picture:
+    return committee.picture(
+        committee.answer(store, opportunity, stage=stage, settings=settings), limit=limit
+    )
+
+
+def account_map(store: Store, organisation: str, limit: int = DEFAULT_LIMIT) -> Picture:
+    chart = influencers.org_chart(store, organisation)
+    report = influencers.answer(store, organisation) if chart.is_account and chart.people else chart
+    return influencers.picture(report, limit=limit)
+
+
+def ego_network(store: Store, person: str, hops: int = 1, limit: int = DEFAULT_LIMIT) -> Picture:
+    return neighbourhood.picture(neighbourhood.answer(store, person, hops=hops, limit=limit))
+
+
+def referral_tree(store: Store, root: str | None = None, limit: int = DEFAULT_LIMIT) -> Picture:
+    return referrals.picture(referrals.answer(store, root), limit=limit)
+
+
+path_picture = paths.picture
+warm_paths = paths.answer
+GEdge = Edge
 TODAY = Settings(today=dt.date(2026, 11, 23))
 APEX_OPP = "apex.opp-apex-mobile-office"
 MEMBERS = {
@@ -189,7 +217,7 @@ def test_account_map_marks_the_hidden_decider_and_the_figureheads(seeds):
 def test_account_map_levels_are_the_influence_analysis_levels(seeds):
     store = seeds("apex", "hidden-decider")
     for account_id in ("apex.apex", "hd.dingsheng"):
-        expected = {p.id: p.level - 1 for p in influencers(store, account_id).people}
+        expected = {p.id: p.level - 1 for p in influencers.answer(store, account_id).people}
         assert {n.id: n.level for n in account_map(store, account_id).nodes} == expected
 
 

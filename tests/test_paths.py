@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 
-from graphcrm.chains import brokers, chains
+from graphcrm.brokers import answer as brokers
+from graphcrm.chains import answer as chains
 from graphcrm.errors import NotFound
-from graphcrm.paths import tie_warmth, warm_paths
+from graphcrm.paths import answer as warm_paths
+from graphcrm.paths import tie_warmth
 from graphcrm.settings import Settings
 
 TODAY = Settings(today=dt.date(2026, 11, 23))

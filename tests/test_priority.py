@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from graphcrm.ingest.files import import_path
-from graphcrm.priority import as_text, priority
+from graphcrm.priority import answer as priority
+from graphcrm.priority import as_text
 from graphcrm.settings import Settings
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from graphcrm.errors import NotFound
 from graphcrm.ingest.files import import_path
-from graphcrm.referrals import as_text, referrals
+from graphcrm.referrals import answer as referrals
+from graphcrm.referrals import as_text
 
 ACCOUNTS = """id,name,kind,status,revenue
 t.a,A Co,customer,won,100

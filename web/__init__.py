@@ -22,7 +22,9 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
+from graphcrm import words
 from graphcrm.errors import InvalidValue, NotFound, Unavailable, UserError
+from graphcrm.next_steps import first_ask
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -91,7 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     from . import auth, db, hosts
-    from .blueprints import accounts, edits, home, imports, opportunities, paths, people, referrals
+    from .blueprints import accounts, edits, home, imports, opportunities, paths, people, referrals, steps
 
     db.init_app(app)
     hosts.init_app(app)  # first: a request to a name the viewer is not served as reads nothing
@@ -105,8 +107,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         people.bp,
         imports.bp,
         edits.bp,
+        steps.bp,
     ):
         app.register_blueprint(blueprint)
+    # The seller's words (graphcrm/words.py) for every template: one place for each label.
+    app.jinja_env.globals.update(words=words, first_ask=first_ask)
     _errors(app)
 
     from .graphs import VIS_DIR

@@ -9,7 +9,8 @@ WHERE ((n:Person AND $kind = 'person') OR (n:Account AND $kind = 'account')
        OR (' ' + n.name_key + ' ') CONTAINS (' ' + $typed + ' '))
 OPTIONAL MATCH (n)-[:WORKS_AT]->(org:Node)
 OPTIONAL MATCH (n)-[:FOR]->(account:Account)
+WITH n, min(org.name) AS org_name, min(account.name) AS account_name
 RETURN $kind AS kind, n.id AS id, coalesce(n.name, n.id) AS name, n.title AS title,
-       coalesce(min(org.name), min(account.name), n.kind) AS place, true AS exact
+       coalesce(org_name, account_name, n.kind) AS place, true AS exact
 ORDER BY name, id
 LIMIT 50

@@ -1,31 +1,43 @@
-// People, accounts, organisations and opportunities whose name or id contains $text, without
-// regard to case (the caller strips it; toLower leaves Chinese as it is). Closest first: the
-// name or id is the text, the name starts with it, the name contains it, only the id contains
-// it (ids share prefixes such as `apex.`); then people, accounts, organisations,
-// opportunities; then by name. Each with what the viewer shows beside it.
+// People, accounts, organisations and opportunities (or only those of $kind) that $text names
+// by their own fields: the name (any case: toLower on both sides, which leaves Chinese as it
+// is), a spelling of the name's search key ($typed: the text folded, without spaces, so
+// "zhaozg" and "zhao zhigang" find 赵志刚 by its pinyin; see graphcrm/names.py), the id, and for
+// people the title and the email. A node without a key (written by hand) is found by its name.
+// Closeness, 0 closest: the name, id or email is the text, or the text is a whole spelling of
+// the key; 1: a word of the name is the text ("li" in 李琼 Li Qiong); 2: the name or a spelling
+// starts with it; 3: the name or a spelling contains it; 4: the title or the email does (or the
+// organisation: search_by_org.cypher); 5: only the id contains it (ids share prefixes such as
+// `apex.`, which say little). Then people, accounts, organisations, opportunities (`kind_order`), then by name. Each
+// with what the viewer shows beside it. The caller merges these with search_by_org.cypher.
+WITH toLower($text) AS lower
 MATCH (n:Node)
-WHERE (n:Person OR n:Account OR n:Org OR n:Opportunity)
-  AND (toLower(n.name) CONTAINS toLower($text) OR toLower(n.id) CONTAINS toLower($text))
+WHERE CASE $kind
+        WHEN 'person' THEN n:Person
+        WHEN 'account' THEN n:Account
+        WHEN 'org' THEN n:Org
+        WHEN 'opportunity' THEN n:Opportunity
+        ELSE n:Person OR n:Account OR n:Org OR n:Opportunity
+      END
+WITH n, lower, toLower(n.name) AS name, toLower(n.id) AS ident,
+     coalesce(n.name_key, '') AS spellings, toLower(n.title) AS title, toLower(n.email) AS email
+WHERE name CONTAINS lower OR ident CONTAINS lower OR spellings CONTAINS $typed
+   OR (n:Person AND (title CONTAINS lower OR email CONTAINS lower))
+WITH n,
+     CASE
+       WHEN name = lower OR ident = lower OR email = lower
+            OR (' ' + spellings + ' ') CONTAINS (' ' + $typed + ' ') THEN 0
+       WHEN (' ' + name + ' ') CONTAINS (' ' + lower + ' ') THEN 1
+       WHEN name STARTS WITH lower OR (' ' + spellings) CONTAINS (' ' + $typed) THEN 2
+       WHEN name CONTAINS lower OR spellings CONTAINS $typed THEN 3
+       WHEN n:Person AND (title CONTAINS lower OR email CONTAINS lower) THEN 4
+       ELSE 5
+     END AS closeness
 OPTIONAL MATCH (n)-[:WORKS_AT]->(org:Node)
 OPTIONAL MATCH (n)-[:FOR]->(account:Account)
-WITH n, min(org.name) AS org_name, min(account.name) AS account_name,
-     toLower(coalesce(n.name, n.id)) AS name_key, toLower(n.id) AS id_key, toLower($text) AS text
-WITH n, org_name, account_name,
-     CASE
-       WHEN name_key = text OR id_key = text THEN 0
-       WHEN name_key STARTS WITH text THEN 1
-       WHEN name_key CONTAINS text THEN 2
-       ELSE 3
-     END AS closeness,
-     CASE
-       WHEN n:Person THEN 'person'
-       WHEN n:Account THEN 'account'
-       WHEN n:Org THEN 'org'
-       ELSE 'opportunity'
-     END AS kind
-RETURN kind, n.id AS id, coalesce(n.name, n.id) AS name, n.title AS title, org_name,
-       n.kind AS org_kind, account_name, closeness
-ORDER BY closeness,
-         CASE kind WHEN 'person' THEN 0 WHEN 'account' THEN 1 WHEN 'org' THEN 2 ELSE 3 END,
-         name, id
+WITH n, closeness, min(org.name) AS org_name, min(account.name) AS account_name,
+     CASE WHEN n:Person THEN 0 WHEN n:Account THEN 1 WHEN n:Org THEN 2 ELSE 3 END AS kind_order
+RETURN ['person', 'account', 'org', 'opportunity'][kind_order] AS kind, kind_order,
+       n.id AS id, coalesce(n.name, n.id) AS name, n.title AS title, org_name, n.kind AS org_kind,
+       account_name, closeness
+ORDER BY closeness, kind_order, name, id
 LIMIT $limit

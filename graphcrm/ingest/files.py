@@ -18,7 +18,7 @@ from graphcrm.ingest import fields as F
 from graphcrm.ingest.fields import Problem
 from graphcrm.ingest.plan import Absent, Plan, Where
 from graphcrm.ingest.stages import StageMap, closed, read_stage_map
-from graphcrm.ingest.tabular import Table, TableError, clip, read_csv, unopenable
+from graphcrm.ingest.tabular import Table, TableError, clip, read_csv, stream_csv, unopenable
 from graphcrm.ingest.workbook import read_xlsx
 from graphcrm.schema import (
     ACCOUNT_KINDS,
@@ -100,7 +100,7 @@ def import_path(
 
         plan, read_problems = plan_jsonl(path)
     else:
-        tables, read_problems = read_tables(path)
+        tables, read_problems = read_tables(path, stream=True)
         plan = plan_tables(tables, stages)
         plan.complete = plan.complete and not read_problems
         plan.absent = absent_files(path, tables)
@@ -343,8 +343,11 @@ FILE_ORDER = tuple(FILES)
 # -- reading and checking -------------------------------------------------------------------------
 
 
-def read_tables(path: Path) -> tuple[list[Table], list[str]]:
-    """The import tables at `path` (a folder of CSV files, one CSV file, or a workbook)."""
+def read_tables(path: Path, stream: bool = False) -> tuple[list[Table], list[str]]:
+    """The import tables at `path` (a folder of CSV files, one CSV file, or a workbook). With
+    `stream`, a CSV file's rows are made as they are planned (`tabular.stream_csv`: the same
+    problems, found here, without holding the file as rows)."""
+    read = stream_csv if stream else read_csv
     problems: list[str] = []
     tables: list[Table] = []
     if path.is_dir():
@@ -361,7 +364,7 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
         for name in FILE_ORDER:
             if name in found:
                 try:
-                    tables.append(read_csv(found[name]))
+                    tables.append(read(found[name]))
                 except TableError as exc:
                     problems.append(str(exc))
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -385,7 +388,7 @@ def read_tables(path: Path) -> tuple[list[Table], list[str]]:
                 f"{path.name}: unknown file (expected one of {', '.join(f + '.csv' for f in FILE_ORDER)})"
             ]
         try:
-            tables = [read_csv(path)]
+            tables = [read(path)]
         except TableError as exc:
             problems.append(str(exc))
     elif path.exists():
@@ -416,32 +419,48 @@ def _csv_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     return {name: files[0] for name, files in named.items() if len(files) == 1}, problems
 
 
+# Parsed cells kept per column for their next appearance (an id, a date, a tie type recur
+# thousands of times in a large file): at most this many per column.
+_SEEN_LIMIT = 200_000
+_SCALARS = (str, int, float, bool)  # parsed values safe to share between rows (lists are not)
+
+
 def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
-    """Check one table's header and cells, adding its rows to `plan` and its problems too."""
+    """Check one table's header and cells, adding its rows to `plan` and its problems too.
+
+    A cell's parsed value is remembered per column and reused when the same text comes again
+    (the parsers are pure): at a million ties, most cells are ids, types and dates seen before,
+    and the rows then share one value instead of holding a copy each."""
     if not _check_header(spec, table, plan):
         return
-    for number, raw in zip(table.numbers, table.rows, strict=True):
+    source, add, problems = table.source, spec.add, plan.problems
+    columns: list[tuple[str, F.Parser, bool, dict[str, Any]]] = [
+        (c.name, c.parse, c.required, {}) for c in spec.columns
+    ]
+    for number, raw in table.records():
         row: dict[str, Any] = {}
         ok = True
-        for column in spec.columns:
-            cell = raw.get(column.name, "")
+        for name, parse, required, seen in columns:
+            cell = raw.get(name, "")
             if not cell:
-                if column.required:
-                    plan.problems.append(
-                        Problem(table.source, number, column.name, "a required value is empty", "", "a value")
-                    )
+                if required:
+                    problems.append(Problem(source, number, name, "a required value is empty", "", "a value"))
                     ok = False
                 continue
-            try:
-                row[column.name] = F.storable(column.parse(F.cell(cell)))
-            except F.Invalid as exc:
-                got = exc.got if exc.got is not None and exc.got != cell else cell
-                plan.problems.append(
-                    Problem(table.source, number, column.name, exc.problem, clip(got), exc.expected)
-                )
-                ok = False
+            value = seen.get(cell, seen)
+            if value is seen:
+                try:
+                    value = F.storable(parse(F.cell(cell)))
+                except F.Invalid as exc:
+                    got = exc.got if exc.got is not None and exc.got != cell else cell
+                    problems.append(Problem(source, number, name, exc.problem, clip(got), exc.expected))
+                    ok = False
+                    continue
+                if type(value) in _SCALARS and len(seen) < _SEEN_LIMIT:
+                    seen[cell] = value
+            row[name] = value
         if ok:
-            spec.add(plan, row, Where(table.source, number, ""))
+            add(plan, row, Where(source, number, ""))
         else:
             plan.skip_row(row)
 

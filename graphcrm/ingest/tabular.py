@@ -14,7 +14,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +33,7 @@ CSV_HELP = 'save it from Excel as "CSV UTF-8 (Comma delimited)"'
 # checked on the header line before the parser makes a column of every field (a CSV of 200,000
 # columns took 25 s and 1 GB to refuse for its unknown columns), and on every row of a workbook.
 MAX_COLUMNS = 1_000
+STREAM_ROWS = 50_000  # rows parsed at a time by `stream_csv`
 
 
 class TableError(UserError):
@@ -48,9 +49,20 @@ class Table:
     rows: list[dict[str, str]]  # the non-empty cells of each row by column: an empty cell is absent
     numbers: list[int] = field(default_factory=list)  # spreadsheet row number of each row
 
+    # A table read by `stream_csv`: its rows, made chunk by chunk as `records` takes them.
+    stream: Callable[[], Iterator[tuple[int, dict[str, str]]]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
     def __post_init__(self) -> None:
         if not self.numbers:
             self.numbers = list(range(2, len(self.rows) + 2))
+
+    def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each row with its number, in order (read as they come when the table streams)."""
+        if self.stream is not None:
+            return self.stream()
+        return zip(self.numbers, self.rows, strict=True)
 
 
 def unopenable(path: Path) -> str | None:
@@ -186,6 +198,59 @@ def read_csv(path: Path) -> Table:
 
     The bytes go to the parser as they are (a 50 MB line costs its size a few times over,
     not the four bytes a character that text in memory would take)."""
+    data, encoding = _csv_bytes(path)
+    return _parse(io.BytesIO(data), path.name, encoding, 0)
+
+
+def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
+    """`read_csv` for a file read once into a plan (`graphcrm.ingest.files.import_path`): the
+    same checks and problems, but the rows are made `chunk_rows` at a time as `Table.records`
+    takes them, so that a large file is never held as rows (a million ties as dicts of strings
+    take about 700 MB). The file is parsed twice: first whole, chunk by chunk, only for its
+    errors, which are raised here as `read_csv` raises them; then again as the rows are taken.
+    A header with empty cells at its end (rows may have cells under them) is read whole."""
+    data, encoding = _csv_bytes(path)
+    source = path.name
+
+    def frames() -> Iterator[pd.DataFrame]:
+        return iter(
+            pd.read_csv(
+                io.BytesIO(data),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                header=None,
+                engine="c",
+                encoding=encoding,
+                chunksize=chunk_rows,
+            )
+        )
+
+    try:
+        width = 0
+        for frame in frames():
+            width = width or frame.shape[1]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise _parser_error(exc, source, 0) from exc
+    first = next(_records(next(frames())), [])
+    if not any(first):
+        raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)")
+    header = [c.strip().lower() for c in first]
+    if not header[-1] or len(header) != width:
+        return _parse(io.BytesIO(data), source, encoding, 0)
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        records = (record for frame in frames() for record in _records(frame))
+        next(records)  # the header
+        for number, record in enumerate(records, start=2):
+            if any(record):
+                yield number, {column: value for column, value in zip(header, record, strict=True) if value}
+
+    return Table(source, header, [], stream=rows)
+
+
+def _csv_bytes(path: Path) -> tuple[bytes, str]:
+    """A CSV file's bytes and encoding, refused when it is no CSV text or its header cannot be."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -197,7 +262,7 @@ def read_csv(path: Path) -> Table:
     if header.count(b",") >= MAX_COLUMNS:  # a comma is no part of a GB18030 character
         _refuse_too_many_columns(header.decode(encoding, errors="replace"), path.name, 1)
     _refuse_other_separator(header[:4096].decode(encoding, errors="replace"), path.name, 1)
-    return _parse(io.BytesIO(data), path.name, encoding, 0)
+    return data, encoding
 
 
 def _refuse_too_many_columns(header: str, source: str, line: int) -> None:
@@ -237,28 +302,40 @@ def _parse(buffer: IO[Any], source: str, encoding: str | None, skip_lines: int) 
             engine="c",
             encoding=encoding,
         )
-    except pd.errors.ParserError as exc:
-        detail = " ".join(str(exc).split())
-        if match := re.search(r"EOF inside string starting at row (\d+)", detail):
-            raise TableError(
-                f"{source}:{int(match.group(1)) + 1 + skip_lines}: a quote is never closed (got a cell "
-                'that opens with " and runs to the end of the file, expected a closing " at the end of '
-                'the cell; a " inside a cell is written twice)'
-            ) from exc
-        if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail):
-            want, line, saw = match.groups()
-            raise TableError(
-                f"{source}:{int(line) + skip_lines}: the row has more cells than the header has columns "
-                f"(got {saw} cells, expected {want}; quote values that hold commas)"
-            ) from exc
-        raise TableError(
-            f"{source}:{_parser_line(detail, skip_lines)}: not valid CSV ({detail}; expected "
-            "comma-separated values, with double quotes around values that hold commas)"
-        ) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)") from exc
-    records = ([str(c).strip() for c in row] for row in frame.itertuples(index=False))
-    return table_from(source, enumerate(records, start=skip_lines + 1))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise _parser_error(exc, source, skip_lines) from exc
+    return table_from(source, enumerate(_records(frame), start=skip_lines + 1))
+
+
+def _parser_error(exc: Exception, source: str, skip_lines: int) -> TableError:
+    """The problem of a CSV file the parser refused, with the line it points at."""
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return TableError(f"{source}:1: the file is empty (got nothing, expected a header row)")
+    detail = " ".join(str(exc).split())
+    if match := re.search(r"EOF inside string starting at row (\d+)", detail):
+        return TableError(
+            f"{source}:{int(match.group(1)) + 1 + skip_lines}: a quote is never closed (got a cell "
+            'that opens with " and runs to the end of the file, expected a closing " at the end of '
+            'the cell; a " inside a cell is written twice)'
+        )
+    if match := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail):
+        want, line, saw = match.groups()
+        return TableError(
+            f"{source}:{int(line) + skip_lines}: the row has more cells than the header has columns "
+            f"(got {saw} cells, expected {want}; quote values that hold commas)"
+        )
+    return TableError(
+        f"{source}:{_parser_line(detail, skip_lines)}: not valid CSV ({detail}; expected "
+        "comma-separated values, with double quotes around values that hold commas)"
+    )
+
+
+def _records(frame: pd.DataFrame, step: int = 20_000) -> Iterator[list[str]]:
+    """The frame's rows as lists of stripped cells, converted a slice at a time (pandas' own
+    row iteration costs a microsecond a cell; a slice's `tolist` a few nanoseconds)."""
+    for start in range(0, len(frame), step):
+        for row in frame.iloc[start : start + step].to_numpy(dtype=object).tolist():
+            yield [str(c).strip() for c in row]
 
 
 def _parser_line(message: str, skip_lines: int) -> str:

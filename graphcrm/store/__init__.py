@@ -34,7 +34,9 @@ def default_url() -> str:
 def open_store(
     url: str | os.PathLike[str] | None = None, *, graph: str = "graphcrm", linger: float = 0.0
 ) -> Store:
-    """Open the store named by `url` (see the module docstring) and make sure its schema exists.
+    """Open the store named by `url` (see the module docstring), make sure its schema exists
+    and that its named nodes carry their search keys (`graphcrm.names.fill_keys`: a graph
+    written before keys existed gets them once, here).
 
     `linger` (embedded only): when this opens the folder's server, keep it running that many
     seconds after its last client leaves (`graphcrm.store.keeper`), so that the next command
@@ -63,6 +65,9 @@ def open_store(
         store = FalkorDBStore.embedded(Path(path), graph=graph, linger=linger)
     try:
         store.ensure_schema()
+        from graphcrm.names import fill_keys  # names is library code above the store
+
+        fill_keys(store)
     except BaseException:
         store.close()
         raise

@@ -14,14 +14,17 @@ import datetime as dt
 import re
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from graphcrm import queries
 from graphcrm.errors import InvalidValue, Unavailable
 from graphcrm.store.lock import WriteLock
+
+if TYPE_CHECKING:
+    from graphcrm.store.bulk import BulkNode, BulkRel
 
 Row = dict[str, Any]
 Statement = tuple[str, Mapping[str, Any]]
@@ -134,6 +137,19 @@ class Store(ABC):
         """Rows of scalars only, as lists, for bulk reads: ints and strings as such, other
         values possibly as text (the caller converts). Faster than `run` on large results."""
         return [list(row.values()) for row in self.run(query_name, params)]
+
+    def bulk_create(
+        self,
+        nodes: Iterable[BulkNode],
+        rels: Iterable[BulkRel],
+        sent: Callable[[int, int], None] | None = None,
+    ) -> bool:
+        """Create `nodes` and `rels` all at once in a graph that holds no `Node` yet, faster than
+        batches of Cypher, as one change: a failure part-way (or a `kill -9`) leaves the graph
+        as it was. The caller holds the write lock (`exclusive`) and has checked the rows. False
+        when this backend has no such path or the graph holds records: nothing was written, and
+        the caller writes in batches. `sent(nodes, relationships)` reports progress."""
+        return False
 
     @property
     def cache_dir(self) -> Path | None:

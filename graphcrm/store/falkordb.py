@@ -7,9 +7,9 @@ import functools
 import shutil
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import falkordb
 import redis
@@ -33,6 +33,9 @@ from graphcrm.store.base import (
 )
 from graphcrm.store.embedded import EmbeddedServer
 from graphcrm.store.params import INT_LIMIT, check_keys, check_name, not_finite, nul_text, plain_kind, too_big
+
+if TYPE_CHECKING:
+    from graphcrm.store.bulk import BulkNode, BulkRel
 
 T = TypeVar("T")
 LOAD_TIMEOUT_S = 1800  # how long to wait for a server still loading a large database
@@ -159,10 +162,14 @@ class FalkorDBStore(Store):
         drops our connection before it can be reaped (so it still looks alive for a moment),
         and another process may be restarting it at the same time. Threads of this process that
         lose their connection together bring it back once (`_connect_again`): the others wait
-        for that, then retry."""
+        for that, then retry.
+
+        A query that opened the graph just as a bulk import put a new one in its place (RENAME,
+        `graphcrm.store.bulk`) is refused by the server before it runs ("Encountered different
+        graph value"): it is run again, on the new graph."""
         used = self._db
         try:
-            return fn()
+            return _again_if_swapped(fn, applied)
         except redis.exceptions.ConnectionError as exc:
             if self.server is None:
                 raise self._unreachable(exc) from exc
@@ -270,26 +277,38 @@ class FalkorDBStore(Store):
         self._call(run, applied=lambda: self.batch_applied(batch))
 
     def ensure_schema(self) -> None:
+        self.create_schema(self.graph_name)
+
+    def create_schema(self, graph_name: str) -> None:
+        """The indexes and the unique constraint of `cypher/schema.falkordb.cypher` on the graph
+        `graph_name` (ours, or the scratch graph of a bulk import: `graphcrm.store.bulk`)."""
+
+        def graph() -> Any:  # looked up at each call: a reconnect replaces `_db`
+            return self._graph if graph_name == self.graph_name else self._db.select_graph(graph_name)
+
+        def rows(query: str) -> list[Any]:
+            return self._call(lambda: graph().query(query).result_set)
+
         existing = {
-            (row["label"], prop)
-            for row in self.read("CALL db.indexes() YIELD label, properties")
-            for prop in row["properties"]
+            (label, prop)
+            for label, properties in rows("CALL db.indexes() YIELD label, properties")
+            for prop in properties
         }
         text = queries.load("schema", self.engine)
         for statement in queries.statements(text):
             label, prop = _index_target(statement)
             if (label, prop) not in existing:
-                self._create_unless_there(functools.partial(self._query, statement))
+                self._create_unless_there(functools.partial(_run_on, graph, statement))
         constraints = {
-            (row["label"], tuple(row["properties"]))
-            for row in self.read("CALL db.constraints() YIELD label, properties")
+            (label, tuple(properties))
+            for label, properties in rows("CALL db.constraints() YIELD label, properties")
         }
         if (BASE_LABEL, ("id",)) not in constraints:
             self._create_unless_there(
                 lambda: self._db.connection.execute_command(
                     "GRAPH.CONSTRAINT",
                     "CREATE",
-                    self.graph_name,
+                    graph_name,
                     "UNIQUE",
                     "NODE",
                     BASE_LABEL,
@@ -299,10 +318,6 @@ class FalkorDBStore(Store):
                 )
             )
 
-    def _query(self, text: str) -> Any:
-        """Run `text` on the graph as it is at the call: a reconnect replaces `_graph`."""
-        return self._graph.query(text)
-
     def _create_unless_there(self, create: Callable[[], Any]) -> None:
         """Create an index or constraint; another process opening the same new database at the
         same moment may have created it between our look and our create: that is fine."""
@@ -311,6 +326,31 @@ class FalkorDBStore(Store):
         except redis.exceptions.ResponseError as exc:
             if "already" not in str(exc):
                 raise
+
+    def bulk_create(
+        self,
+        nodes: Iterable[BulkNode],
+        rels: Iterable[BulkRel],
+        sent: Callable[[int, int], None] | None = None,
+    ) -> bool:
+        """FalkorDB's bulk protocol (`graphcrm.store.bulk`): the graph is built beside ours and
+        put in its place at once, when ours holds no `Node`; False (nothing done) otherwise, or
+        when a value is one the protocol cannot carry exactly (the caller writes in batches)."""
+        from graphcrm.store import bulk
+        from graphcrm.store.lock import LEASE_MS
+
+        holder = self.write_lock.holder
+        if holder is None:
+            raise RuntimeError("bulk_create needs the write lock held (Store.exclusive)")
+        bulk.discard_scratch(self)
+        if self.read("MATCH (n:Node) RETURN n.id AS id LIMIT 1"):
+            return False
+        try:
+            bulk.bulk_create(self, nodes, rels, holder, LEASE_MS, sent)
+        except bulk._Unsupported:  # a value the protocol cannot carry: nothing swapped in
+            bulk.discard_scratch(self)
+            return False
+        return True
 
     def compact(self) -> str:
         """Rewrite the append-only file (BGREWRITEAOF) and wait until it is done: the new file
@@ -417,6 +457,25 @@ class FalkorDBStore(Store):
             self.server.stop()
 
 
+_SWAPPED = "Encountered different graph value"  # the graph was replaced while a query opened it
+SWAP_RETRIES = 50
+
+
+def _again_if_swapped[R](fn: Callable[[], R], applied: Callable[[], bool] | None) -> R | None:
+    """`fn()`, run again when the server refused it because the graph it opened was being
+    replaced by a bulk import (it did not run: a write is checked with `applied` all the same)."""
+    for attempt in range(SWAP_RETRIES):
+        try:
+            return fn()
+        except redis.exceptions.ResponseError as exc:
+            if _SWAPPED not in str(exc) or attempt == SWAP_RETRIES - 1:
+                raise
+        time.sleep(0.002 * (attempt + 1))
+        if applied is not None and applied():
+            return None
+    raise AssertionError("unreachable")
+
+
 def params_header(params: Mapping[str, Any] | None) -> str:
     """`CYPHER k=v ...` for a query's parameters, as FalkorDB takes them: its client's rules
     (strings double-quoted, `\\` and `"` escaped; names and map keys in backticks), written for speed
@@ -477,6 +536,10 @@ def _resolve(value: Any, ids: Mapping[int, Any]) -> Any:
     if isinstance(value, dict):
         return {k: _resolve(v, ids) for k, v in value.items()}
     return value
+
+
+def _run_on(graph: Callable[[], Any], statement: str) -> Any:
+    return graph().query(statement)
 
 
 def _index_target(statement: str) -> tuple[str, str]:

@@ -54,6 +54,12 @@ class WriteLock:
         """Whether this thread holds the lock."""
         return bool(getattr(self._local, "depth", 0))
 
+    @property
+    def holder(self) -> str | None:
+        """The name this thread holds the lock under, None when it does not hold it."""
+        renewer = getattr(self._local, "renewer", None)
+        return renewer.holder if renewer is not None and self.mine else None
+
     def check(self) -> None:
         """Raise `LockLost` if this thread's lease was taken by another writer."""
         renewer = getattr(self._local, "renewer", None)

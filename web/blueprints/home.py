@@ -1,17 +1,33 @@
-"""Home: the accounts with their open opportunities and coverage; search by name."""
+"""Home: the accounts with their open opportunities and coverage; search, and suggestions as
+the user types (the header's search box and every `<input data-suggest=…>`, web/static/suggest.js)."""
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, cast
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 
-from graphcrm.directory import accounts_overview, opportunities, search
+from graphcrm.directory import Hit, accounts_overview, opportunities, search
+from graphcrm.names import Kind
 
 from ..db import get_store
 from ..views import api, arg_text
 
 bp = Blueprint("home", __name__)
+
+SUGGESTIONS = 10  # as many as a list under a text box shows without scrolling
+
+
+@bp.app_template_global()
+def hit_url(hit: Hit) -> str:
+    """The page of a search hit: a person's, an account's (an organisation's too), an
+    opportunity's."""
+    if hit.kind == "person":
+        return url_for("people.show", person_id=hit.id)
+    if hit.kind == "opportunity":
+        return url_for("opportunities.show", opportunity_id=hit.id)
+    return url_for("accounts.show", account_id=hit.id)
 
 
 @bp.route("/")
@@ -35,3 +51,12 @@ def find() -> Any:
 @bp.route("/api/search")
 def find_api() -> Any:
     return api(hits=search(get_store(), arg_text("q") or ""))
+
+
+@bp.route("/api/suggest")
+def suggest() -> Any:
+    """What the text typed so far names (`q`), closest first, at most `SUGGESTIONS`, each with
+    its page: `?q=zhaozg&kind=person` (kind: person, account, org or opportunity; any without)."""
+    kind = cast(Kind | None, arg_text("kind"))  # `search` refuses any other kind (400)
+    hits = search(get_store(), arg_text("q") or "", limit=SUGGESTIONS, kind=kind)
+    return api(suggestions=[{**dataclasses.asdict(hit), "url": hit_url(hit)} for hit in hits])

@@ -1,4 +1,9 @@
-"""Path finder: warm paths to a person hop by hop, chains of asks, and brokers."""
+"""Path finder: warm paths to a person hop by hop, chains of asks, and brokers.
+
+The forms take names (`web.names`): the target, the start and the parties are turned into ids
+once, then `graphcrm.paths`, `graphcrm.chains` and `graphcrm.brokers` answer, and the page
+draws `paths.picture` of the very report it lists.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,26 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from graphcrm.chains import brokers, chains
+from graphcrm import brokers, chains, lookup, paths
 from graphcrm.directory import reps
 from graphcrm.errors import InvalidValue
-from graphcrm.network import path_picture
-from graphcrm.paths import warm_paths
 
 from ..db import get_store
 from ..graphs import vis_data
+from ..names import UNRESOLVED, Problem, problem
 from ..views import api, arg_int, arg_text, settings
 
 bp = Blueprint("paths", __name__)
 
 
 def _answers() -> dict[str, Any]:
-    target, source = arg_text("target"), arg_text("from")
-    if target is None:
+    typed = arg_text("target")
+    if typed is None:
         return {}
     store = get_store()
-    report = warm_paths(
+    target = lookup.one(store, typed)
+    source = lookup.optional(store, arg_text("from"))
+    report = paths.answer(
         store,
         target,
         source=source,
@@ -33,21 +39,26 @@ def _answers() -> dict[str, Any]:
         strict=bool(arg_text("strict")),
         settings=settings(),
     )
-    return {"paths": report, "chains": chains(store, target, source=source, settings=settings())}
+    return {"paths": report, "chains": chains.answer(store, target, source=source, settings=settings())}
 
 
 @bp.route("/paths")
 def find() -> Any:
-    answers = _answers()
-    graph = vis_data(path_picture(answers["paths"])) if answers else None
-    return render_template(
+    unresolved: Problem | None = None
+    try:
+        answers = _answers()
+    except UNRESOLVED as exc:
+        answers, unresolved = {}, problem(exc, ("target", "from"))
+    page = render_template(
         "paths/find.html",
-        graph=graph,
+        graph=vis_data(paths.picture(answers["paths"])) if answers else None,
         reps=reps(get_store()),
         target=arg_text("target"),
         source=arg_text("from"),
+        problem=unresolved,
         **answers,
     )
+    return page, unresolved.status if unresolved else 200
 
 
 @bp.route("/api/paths")
@@ -57,19 +68,33 @@ def find_api() -> Any:
     return api(**_answers())
 
 
-def _brokers() -> Any:
-    among = [p.strip() for p in (arg_text("among") or "").split(",") if p.strip()]
-    opportunity = arg_text("opportunity")
+def _brokers() -> brokers.BrokerReport | None:
+    among, opportunity = lookup.split(arg_text("among")), arg_text("opportunity")
     if not among and opportunity is None:
         return None
-    return brokers(get_store(), among=among, opportunity=opportunity)
+    store = get_store()
+    return brokers.answer(
+        store,
+        among=lookup.several(store, among),
+        opportunity=lookup.optional(store, opportunity, "opportunity"),
+    )
 
 
 @bp.route("/brokers")
 def brokers_page() -> Any:
-    return render_template(
-        "paths/brokers.html", report=_brokers(), among=arg_text("among"), opportunity=arg_text("opportunity")
+    report, unresolved = None, None
+    try:
+        report = _brokers()
+    except UNRESOLVED as exc:
+        unresolved = problem(exc, ("among", "opportunity"))
+    page = render_template(
+        "paths/brokers.html",
+        report=report,
+        among=arg_text("among"),
+        opportunity=arg_text("opportunity"),
+        problem=unresolved,
     )
+    return page, unresolved.status if unresolved else 200
 
 
 @bp.route("/api/brokers")

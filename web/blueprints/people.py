@@ -1,4 +1,4 @@
-"""Person: profile, trust information, committees, and the ego network (1-2 hops); everything
+"""Person: profile, trust information, committees, and the neighbourhood (1-2 hops); everything
 held on them as a download, and forgetting them (a confirm page, then a POST with the CSRF token)."""
 
 from __future__ import annotations
@@ -7,14 +7,15 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from graphcrm import neighbourhood
 from graphcrm.directory import person_profile
-from graphcrm.errors import InvalidValue
+from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.export import person_json
-from graphcrm.network import ego_network
 from graphcrm.privacy import forget
 
 from ..db import get_store
 from ..graphs import vis_data
+from ..names import to_id_page
 from ..views import api, arg_int
 
 bp = Blueprint("people", __name__)
@@ -23,15 +24,18 @@ bp = Blueprint("people", __name__)
 def _answers(person_id: str) -> dict[str, Any]:
     store = get_store()
     hops = arg_int("hops", 1, 1, 2)
-    return {
-        "profile": person_profile(store, person_id),
-        "picture": ego_network(store, person_id, hops=hops, limit=current_app.config["NODE_LIMIT"]),
-    }
+    profile = person_profile(store, person_id)
+    around = neighbourhood.answer(store, person_id, hops=hops, limit=current_app.config["NODE_LIMIT"])
+    return {"profile": profile, "picture": neighbourhood.picture(around)}
 
 
 @bp.route("/people/<path:person_id>")
 def show(person_id: str) -> Any:
-    answers = _answers(person_id)
+    """The person's page; addressed by a name (or email) instead of an id, a redirect to it."""
+    try:
+        answers = _answers(person_id)
+    except NotFound as exc:
+        return to_id_page(person_id, "person", "people.show", "person_id", exc)
     return render_template(
         "people/show.html",
         profile=answers["profile"],

@@ -1,4 +1,8 @@
-"""Referrals: the cascade from won accounts as a tree, generations and values."""
+"""Referrals: the cascade from won accounts as a tree, generations and values.
+
+One `graphcrm.referrals.answer` per page, listed and drawn (`referrals.picture`); `from` takes
+an account's name or id.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
-from graphcrm.network import referral_tree
-from graphcrm.referrals import referrals
+from graphcrm import lookup, referrals
 
 from ..db import get_store
 from ..graphs import vis_data
@@ -17,12 +20,9 @@ bp = Blueprint("referrals", __name__)
 
 
 def _answers() -> dict[str, Any]:
-    root = arg_text("from")
     store = get_store()
-    return {
-        "report": referrals(store, root),
-        "picture": referral_tree(store, root, limit=current_app.config["NODE_LIMIT"]),
-    }
+    report = referrals.answer(store, lookup.optional(store, arg_text("from"), "account"))
+    return {"report": report, "picture": referrals.picture(report, limit=current_app.config["NODE_LIMIT"])}
 
 
 @bp.route("/referrals")

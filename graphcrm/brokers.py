@@ -1,0 +1,143 @@
+"""Who alone connects parties that do not know each other? Brokers around a deal (DOMAIN.md §4.2).
+
+The second lesson of the Kissinger story (the first, chains of asks, is `graphcrm.chains`): a
+broker who alone reaches several parties that do not know each other can create value none of
+them could. These are Burt's structural holes (R. S. Burt, *Structural Holes*, 1992). Among
+given parties (or an opportunity's committee) a broker's score is his betweenness restricted to
+paths between the parties (how many of their shortest connections run through him); the pairs
+of parties without a tie of their own that he connects are listed. With no parties, people are
+ranked by Burt's effective size (non-redundant contacts), with his constraint (low = many
+holes) beside it.
+
+The question's functions: `answer` ranks the brokers, `as_text` writes them as the terminal
+shows them (the viewer shows the same table).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Sequence
+
+import networkx as nx
+
+from graphcrm import centrality, textable
+from graphcrm.errors import NotFound
+from graphcrm.paths import Person, find_person
+from graphcrm.store import Store
+
+
+@dataclasses.dataclass(frozen=True)
+class Broker:
+    """A person who connects parties that do not know each other."""
+
+    id: str
+    name: str
+    score: float
+    bridges: tuple[tuple[str, str], ...]  # pairs of party names he connects
+    effective_size: float
+    constraint: float
+
+
+@dataclasses.dataclass(frozen=True)
+class BrokerReport:
+    parties: tuple[Person, ...]
+    brokers: tuple[Broker, ...]
+
+
+def answer(
+    store: Store, *, among: Sequence[str] = (), opportunity: str | None = None, limit: int = 10
+) -> BrokerReport:
+    """Who alone connects the parties (ids given, or a committee's members), ranked.
+
+    With neither, everyone is ranked by Burt's effective size. Raises `NotFound` for an
+    unknown party or opportunity.
+    """
+    parties: list[Person] = []
+    if opportunity is not None:
+        members = store.run("brokers/committee_members", {"opportunity": opportunity})
+        parties = [Person(r["id"], r["name"] or r["id"]) for r in members]
+        if not parties:
+            raise NotFound(f"no opportunity with id {opportunity!r} (or it has no committee)")
+    parties += [find_person(store, i) for i in among if i not in {p.id for p in parties}]
+    ids = [p.id for p in parties]
+    graph = _informal_graph(store, ids or None)
+    names = nx.get_node_attributes(graph, "name")
+    if ids:
+        betweenness = centrality.betweenness_subset(graph, ids, ids)
+        candidates = [v for v in graph if v not in ids and betweenness.get(v, 0) > 0]
+        scores = {v: betweenness[v] for v in candidates}
+    else:
+        scores = {v: s for v, s in centrality.effective_size(graph).items() if graph.degree(v) > 1}
+    constraint = centrality.constraint(graph, list(scores)) if scores else {}
+    effective = centrality.effective_size(graph, list(scores)) if scores else {}
+    ranked = sorted(scores, key=lambda v: (-scores[v], constraint.get(v, 1), v))[:limit]
+    result = []
+    for v in ranked:
+        pairs = _bridged(graph, v, ids or list(graph.neighbors(v)))
+        result.append(
+            Broker(
+                v,
+                names.get(v, v),
+                round(scores[v], 4),
+                tuple((names.get(a, a), names.get(b, b)) for a, b in pairs),
+                round(effective.get(v, 0.0), 4),
+                round(constraint.get(v, 0.0), 4),
+            )
+        )
+    return BrokerReport(tuple(parties), tuple(result))
+
+
+def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph[str]:
+    """People and their informal ties, undirected; around the parties (within one step) if given."""
+    rows = (
+        store.run("brokers/ties", {"ids": parties}) if parties is not None else store.run("brokers/all_ties")
+    )
+    if parties is not None:
+        around = set(parties) | {r["a"] for r in rows} | {r["b"] for r in rows}
+        rows = [
+            r
+            for r in store.run("brokers/ties_among", {"ids": sorted(around)})
+            if r["a"] in around and r["b"] in around
+        ]
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(parties or [])
+    for row in rows:
+        graph.add_node(row["a"], name=row["a_name"] or row["a"])
+        graph.add_node(row["b"], name=row["b_name"] or row["b"])
+        graph.add_edge(row["a"], row["b"])
+    return graph
+
+
+def _bridged(graph: nx.Graph[str], broker: str, parties: Sequence[str]) -> list[tuple[str, str]]:
+    """Pairs of parties with no tie of their own, one of whose shortest connections runs through broker."""
+    pairs = []
+    for a, b in itertools.combinations(sorted(parties), 2):
+        if broker in (a, b) or graph.has_edge(a, b) or a not in graph or b not in graph:
+            continue
+        if not nx.has_path(graph, a, b):
+            continue
+        distance = nx.shortest_path_length(graph, a, b)
+        if nx.shortest_path_length(graph, a, broker) + nx.shortest_path_length(graph, broker, b) == distance:
+            pairs.append((a, b))
+    return pairs
+
+
+def as_text(report: BrokerReport) -> str:
+    """The brokers as the terminal shows them: whom they are among, then a table."""
+    head = (
+        f"Brokers among {', '.join(p.name for p in report.parties)}"
+        if report.parties
+        else "Brokers (whole graph)"
+    )
+    rows = [
+        {
+            "broker": b.name,
+            "score": b.score,
+            "effective size": b.effective_size,
+            "constraint": b.constraint,
+            "bridges": "; ".join(f"{a} ~ {c}" for a, c in b.bridges),
+        }
+        for b in report.brokers
+    ]
+    return head + "\n" + textable.render(rows, ["broker", "score", "effective size", "constraint", "bridges"])

@@ -1,0 +1,250 @@
+"""The bulk import (issue 17): an import into a database that holds no records yet, written at
+once with FalkorDB's `GRAPH.BULK` (`graphcrm.store.bulk`), gives exactly the graph of the
+batches of Cypher, with the same checks (bad input writes nothing) and a stronger atomicity (a
+failure anywhere, before the swap, leaves the database as it was). On Neo4j the store has no
+bulk path: the same calls write in batches, and give the same graph.
+
+`BULK_MIN_ROWS` is lowered to 0 where a small data set must take the bulk path.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.generate import SCALES, generate
+from graphcrm.demo import seed_names, seed_path
+from graphcrm.ingest import plan as plan_module
+from graphcrm.ingest.files import InvalidInput, import_path
+from graphcrm.store import Store, bulk, open_store
+from graphcrm.store.falkordb import FalkorDBStore
+from graphcrm.store.lock import LockLost
+from tests.conftest import snapshot
+from tests.test_import import MINI
+
+# Every node's id and search key (`name_key` is derived: exports leave it out, the graph has it).
+KEYS = "MATCH (n:Node) RETURN n.id AS id, n.name_key AS key, labels(n) AS labels ORDER BY id"
+LOCK = "MATCH (l:WriteLock) RETURN l.holder AS holder"
+
+
+def graph(store: Store) -> tuple[str, list[dict[str, Any]]]:
+    """The whole graph: its export and every node's search key and labels."""
+    return snapshot(store), store.read(KEYS)
+
+
+def scratch_keys(store: Store) -> list[Any]:
+    assert isinstance(store, FalkorDBStore)
+    return list(store._db.connection.scan_iter(match=f"{store.graph_name}{bulk.SCRATCH}*"))
+
+
+def imported(
+    db: str, folders: list[Path], bulk_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, ...]:
+    """(graph, version, bulk used) of the `folders` imported one after the other into `db`."""
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", bulk_rows)
+    used: list[bool] = []
+    real = Store.bulk_create
+    real_falkordb = FalkorDBStore.bulk_create
+
+    def spy(self: Store, *args: Any, **kwargs: Any) -> bool:
+        done = (real_falkordb if isinstance(self, FalkorDBStore) else real)(self, *args, **kwargs)
+        used.append(done)
+        return done
+
+    monkeypatch.setattr(Store, "bulk_create", spy)
+    monkeypatch.setattr(FalkorDBStore, "bulk_create", spy)
+    try:
+        with open_store(db) as store:
+            for folder in folders:
+                import_path(store, folder, progress=False)
+            return graph(store), store.version()[1], any(used)
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.fixture
+def second_db(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """Another empty database on the same engine (Neo4j: the session's one, emptied again)."""
+    if engine == "embedded":
+        yield str(tmp_path / "second")
+        return
+    from tests.conftest import wipe
+
+    wipe(request.getfixturevalue("neo4j_admin"))
+    yield str(request.getfixturevalue("neo4j_uri"))
+
+
+@pytest.mark.parametrize("seed", seed_names())
+def test_each_seed_in_bulk_is_the_seed_in_batches(engine, db, tmp_path, monkeypatch, seed):
+    batches, batch_version, used = imported(str(tmp_path / "batches"), [seed_path(seed)], 10**9, monkeypatch)
+    assert not used
+    at_once, version, used = imported(db, [seed_path(seed)], 0, monkeypatch)
+    assert used == (engine == "embedded")  # Neo4j has no bulk path: the same batches
+    assert at_once == batches
+    assert version == (1 if engine == "embedded" else batch_version)  # one write: one version
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated data set of scale S (10,000 people, 100,000 ties)."""
+    people, ties = SCALES["S"]
+    folder = tmp_path_factory.mktemp("bulk") / "S"
+    generate(folder, people, ties)
+    return folder
+
+
+def test_an_s_sized_sample_in_bulk_is_the_sample_in_batches(tmp_path, monkeypatch, sample):
+    batches, _, used = imported(str(tmp_path / "batches"), [sample], 10**9, monkeypatch)
+    assert not used
+    at_once, version, used = imported(
+        str(tmp_path / "bulk"), [sample], plan_module.BULK_MIN_ROWS, monkeypatch
+    )
+    assert used  # the default threshold takes the bulk path at S
+    assert at_once == batches
+    assert version == 1
+
+
+def test_seeds_after_a_bulk_import_merge_as_after_batches(engine, db, second_db, monkeypatch):
+    """The first import in bulk, the others (the database holds records) in batches."""
+    folders = [seed_path(name) for name in seed_names()]
+    batches, _, _ = imported(second_db if engine == "neo4j" else db + "-batches", folders, 10**9, monkeypatch)
+    if engine == "neo4j":
+        from tests.conftest import wipe
+
+        with open_store(db) as store:
+            wipe(store)
+    at_once, _, _ = imported(db, folders, 0, monkeypatch)
+    assert at_once == batches
+
+
+def test_reimport_after_bulk_changes_nothing(store, monkeypatch):
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
+    import_path(store, MINI, progress=False)
+    before = graph(store)
+    version = store.version()[1]
+    import_path(store, MINI, progress=False)  # the database holds records now: batches, merged
+    assert graph(store) == before
+    assert store.version()[1] > version
+    assert store.read(LOCK) == [{"holder": None}]  # the lock, swapped in with the graph, released
+
+
+def test_bad_input_in_bulk_writes_nothing(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "people.csv").write_text("id,name\np1,Ann\np2,Bob\n", encoding="utf-8")
+    (folder / "ties.csv").write_text(
+        "source,target,type,strength\np1,p2,KNOWS,0.5\np1,nobody,KNOWS,0.5\np2,p1,KNOWS,2\n", encoding="utf-8"
+    )
+    version = store.version()
+    with pytest.raises(InvalidInput) as caught:
+        import_path(store, folder, progress=False)
+    assert caught.value.problems == [
+        "ties.csv:3:target: unknown id (got 'nobody', expected the id of a person defined in this import "
+        "or already in the database)",
+        "ties.csv:4:strength: number out of range (got '2', expected a number from 0 to 1)",
+    ]
+    assert snapshot(store) == ""
+    assert store.version() == version
+
+
+@pytest.mark.parametrize("fail", ["after-first-command", "interrupted", "before-swap", "lock-lost"])
+def test_a_bulk_import_failing_part_way_leaves_the_database_as_it_was(
+    embedded_store, monkeypatch, sample, fail
+):
+    store = embedded_store
+    version = store.version()
+    monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)  # many commands
+    real_commands = bulk.commands
+
+    def commands(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for n, command in enumerate(real_commands(*args, **kwargs)):
+            if fail in ("after-first-command", "interrupted") and n == 1:
+                raise KeyboardInterrupt if fail == "interrupted" else RuntimeError("the engine failed")
+            yield command
+
+    monkeypatch.setattr(bulk, "commands", commands)
+    if fail == "before-swap":
+        monkeypatch.setattr(bulk, "_wait_for_indexes", _raise(RuntimeError("the engine failed")))
+    if fail == "lock-lost":
+        lock = type(store.write_lock)
+        monkeypatch.setattr(lock, "check", _raise(LockLost("another writer took over")))
+    expected = {"interrupted": KeyboardInterrupt, "lock-lost": LockLost}.get(fail, RuntimeError)
+    with pytest.raises(expected):
+        import_path(store, sample, progress=False)
+    monkeypatch.undo()
+    assert snapshot(store) == ""
+    assert store.version() == version
+    assert scratch_keys(store) == []
+    assert store.read(LOCK) == [{"holder": None}]
+
+
+def _raise(exc: BaseException) -> Any:
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise exc
+
+    return fail
+
+
+def test_a_scratch_graph_left_by_a_killed_import_is_deleted_by_the_next(embedded_store, monkeypatch):
+    store = embedded_store
+    dead = f"{store.graph_name}{bulk.SCRATCH}dead"
+    store._db.connection.execute_command("GRAPH.BULK", dead, "BEGIN", 0, 0, 0, 0)
+    assert scratch_keys(store)
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
+    import_path(store, MINI, progress=False)
+    assert scratch_keys(store) == []
+    assert store.read("MATCH (n:Node) RETURN count(n) AS n")[0]["n"] > 0
+
+
+def test_a_bulk_import_and_another_at_once_give_one_after_the_other(tmp_path, monkeypatch):
+    """The write lock is a node of the graph the bulk import replaces: it is swapped in held by
+    the same writer, so the other waits for it all the same, and finds the graph imported (it
+    then writes in batches). Neither import's records are lost."""
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
+    other = seed_path("apex")
+    expected = set()
+    for order in ((MINI, other), (other, MINI)):
+        with open_store(tmp_path / f"reference{len(expected)}") as store:
+            for folder in order:
+                import_path(store, folder, progress=False)
+            expected.add(snapshot(store))
+    for n in range(3):
+        db = tmp_path / f"round{n}"
+        open_store(db).close()
+        errors: list[BaseException] = []
+
+        def run(folder: Path, db: Path = db, errors: list[BaseException] = errors) -> None:
+            try:
+                with open_store(db) as store:
+                    import_path(store, folder, progress=False)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(folder,)) for folder in (MINI, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, [f"{type(e).__name__}: {e}" for e in errors]
+        with open_store(db) as store:
+            assert snapshot(store) in expected
+            assert store.read(LOCK) == [{"holder": None}]
+
+
+def test_values_the_protocol_cannot_carry_fall_back_to_batches(embedded_store, monkeypatch):
+    """A value the binary protocol cannot hold (a map) is written in batches instead: the
+    engine, not the bulk path, decides what a property may hold."""
+    with pytest.raises(bulk._Unsupported):
+        bulk.value({"a": 1})
+    with pytest.raises(bulk._Unsupported):
+        bulk.value("a\x00b")
+    assert bulk.value(True) == b"\x01\x01"
+    assert (
+        bulk.value([1, "x"])
+        == b"\x05" + (2).to_bytes(8, "little") + b"\x04" + (1).to_bytes(8, "little") + b"\x03x\x00"
+    )
