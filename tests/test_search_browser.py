@@ -8,7 +8,6 @@ chromium or playwright: skipped, or failed when CI=true.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,25 +17,15 @@ from typing import Any
 import pytest
 
 from bench.soak import served
-from tests.conftest import ON_CI
+from tests.test_browser import CHROMIUM, _missing, sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOSTILE = "<img src=x onerror=alert(1)>"
 ZHAO = "jinchang.zhao-zhigang"
 ZHAO_NAME = "赵志刚 Zhao Zhigang"
 
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
+if not _missing:
+    from playwright.sync_api import expect
 
-_missing = (
-    None
-    if sync_playwright and os.path.exists(CHROMIUM)
-    else "playwright and Debian's chromium (make test installs both)"
-)
-if _missing and ON_CI:
-    pytest.fail(f"browser tests need {_missing}", pytrace=False)
 pytestmark = pytest.mark.skipif(_missing is not None, reason=f"needs {_missing}")
 
 

@@ -34,6 +34,15 @@ CSV_HELP = 'save it from Excel as "CSV UTF-8 (Comma delimited)"'
 # columns took 25 s and 1 GB to refuse for its unknown columns), and on every row of a workbook.
 MAX_COLUMNS = 1_000
 STREAM_ROWS = 50_000  # rows parsed at a time by `stream_csv`
+# How pandas reads a CSV for the checks: every cell as the text written, none taken for NaN,
+# blank rows kept (they have row numbers), no header (the checks read it as row 1).
+_AS_TEXT: dict[str, Any] = {
+    "dtype": str,
+    "keep_default_na": False,
+    "skip_blank_lines": False,
+    "header": None,
+    "engine": "c",
+}
 
 
 class TableError(UserError):
@@ -213,18 +222,7 @@ def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
     source = path.name
 
     def frames() -> Iterator[pd.DataFrame]:
-        return iter(
-            pd.read_csv(
-                io.BytesIO(data),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                header=None,
-                engine="c",
-                encoding=encoding,
-                chunksize=chunk_rows,
-            )
-        )
+        return iter(pd.read_csv(io.BytesIO(data), encoding=encoding, chunksize=chunk_rows, **_AS_TEXT))
 
     try:
         width = 0
@@ -293,15 +291,7 @@ def _refuse_other_separator(header: str, source: str, line: int) -> None:
 def _parse(buffer: IO[Any], source: str, encoding: str | None, skip_lines: int) -> Table:
     """The table in a CSV buffer (text, or bytes in `encoding`)."""
     try:
-        frame = pd.read_csv(
-            buffer,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            header=None,
-            engine="c",
-            encoding=encoding,
-        )
+        frame = pd.read_csv(buffer, encoding=encoding, **_AS_TEXT)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _parser_error(exc, source, skip_lines) from exc
     return table_from(source, enumerate(_records(frame), start=skip_lines + 1))
