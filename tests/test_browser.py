@@ -107,7 +107,7 @@ def visit(browser, base: str, path: str, shots: Path, name: str):
     page.goto(base + path)
     page.wait_for_load_state("networkidle")
     if page.locator("[data-graph]").count():
-        page.wait_for_function("Object.keys(window.graphcrmNetworks || {}).length > 0")
+        page.wait_for_selector("[data-graph]:not([data-ready='1'])", state="detached")  # maps settled
         page.wait_for_timeout(300)
     page.screenshot(path=str(shots / f"{name.replace(' ', '-')}.png"), full_page=False)
     return page, seen
@@ -143,7 +143,7 @@ def test_path_finder_draws_the_jinchang_path(server, browser, tmp_path):
     page, _ = visit(browser, server, "/paths", tmp_path, "path-form")
     page.fill("input[name=target]", "jinchang.zhao-zhigang")
     page.click("button[type=submit]")
-    page.wait_for_function("Object.keys(window.graphcrmNetworks || {}).length > 0")
+    page.wait_for_selector("[data-graph]:not([data-ready='1'])", state="detached")  # maps settled
     assert "你 You → 李琼 Li Qiong → 赵志刚 Zhao Zhigang" in page.inner_text("ol.paths")
     ids = page.evaluate("() => window.graphcrmNetworks['path-graph'].body.data.nodes.getIds()")
     assert {"jinchang.you", "jinchang.li-qiong", "jinchang.zhao-zhigang"} <= set(ids)
@@ -183,7 +183,7 @@ def test_a_form_keeps_its_input_on_a_bad_name(server, browser, tmp_path):
     assert page.inner_text("h2").startswith("Warmest paths to 小刘 Xiao Liu")
     page.fill("input[name=target]", "赵志刚 Zhao Zhigang")
     page.click("button[type=submit]")
-    page.wait_for_function("Object.keys(window.graphcrmNetworks || {}).length > 0")
+    page.wait_for_selector("[data-graph]:not([data-ready='1'])", state="detached")  # maps settled
     assert "你 You → 李琼 Li Qiong → 赵志刚 Zhao Zhigang" in page.inner_text("ol.paths")
     page.close()
 

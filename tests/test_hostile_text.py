@@ -252,7 +252,9 @@ class Walker:
         response = self.page.goto(self.base + path)
         self.page.wait_for_load_state("load")
         if self.page.locator("[data-graph]").count():
-            self.page.wait_for_function("Object.keys(window.graphcrmNetworks || {}).length > 0")
+            self.page.wait_for_selector(
+                "[data-graph]:not([data-ready='1'])", state="detached"
+            )  # maps settled
         self.seen["errors"][:] = [e for e in self.seen["errors"] if e not in self.expect_errors]
         _assert_clean(self.page, self.seen, path)
         return response
