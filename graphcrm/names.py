@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 Kind = Literal["person", "account", "org", "opportunity"]
 KINDS: tuple[Kind, ...] = ("person", "account", "org", "opportunity")
 # How a kind is written in messages ("no account named …").
+_LABELS = {"person": "Person", "account": "Account", "org": "Org", "opportunity": "Opportunity"}
 KIND_WORDS = {"person": "person", "account": "account", "org": "organisation", "opportunity": "opportunity"}
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -190,6 +191,9 @@ def resolve(store: Store, text: str, kind: Kind = "person") -> str:
     word = KIND_WORDS[kind]
     if not text:
         raise NoMatch(f"give a {word}'s name, email or id", text, kind, ())
+    found = store.run("directory/by_id", {"id": text})
+    if found and _LABELS[kind] in found[0]["labels"]:  # an id: one index look-up, no scan
+        return text
     params = {"text": text, "folded": fold(text), "typed": typed(text), "kind": kind}
     rows = store.run("directory/resolve", params)
     exact = [r for r in rows if r["exact"]]

@@ -59,7 +59,7 @@ from graphcrm.ingest.matching import (
     people_by_name,
 )
 from graphcrm.ingest.plan import Plan, Where
-from graphcrm.ingest.tabular import TableError, clip, decode, unopenable
+from graphcrm.ingest.tabular import clip, read_text
 from graphcrm.store import Store
 
 CONTACT_STRENGTH = 0.5  # the rep's tie to a contact, and a relation's: who, not how well
@@ -98,14 +98,9 @@ def import_contacts(
 def plan_contacts(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str]]:
     """The plan for one address book of rep `rep_id`, and the problems that stop it early."""
     plan = Plan()
-    if problem := unopenable(path):
-        return plan, [problem]
-    try:
-        text = decode(path.read_bytes(), path.name)
-    except OSError as exc:
-        return plan, [f"{path.name}: cannot read the file ({exc.strerror})"]
-    except TableError as exc:
-        return plan, [str(exc)]
+    text, unread = read_text(path)
+    if text is None:
+        return plan, unread
     contacts, problems, refused = read_address_book(text, path.name)
     plan.problems += problems
     if refused:

@@ -22,7 +22,7 @@ from graphcrm.ingest import fields as F
 from graphcrm.ingest.fields import Problem
 from graphcrm.ingest.matching import check_rep, full_name, organisations_by_name
 from graphcrm.ingest.plan import Plan, Where
-from graphcrm.ingest.tabular import TableError, clip, decode, read_csv_text, unopenable
+from graphcrm.ingest.tabular import TableError, clip, read_csv_text, read_text
 from graphcrm.store import Store
 
 HEADER = ["first name", "last name", "url", "email address", "company", "position", "connected on"]
@@ -33,14 +33,9 @@ HEADER_SEARCH_LINES = 50  # LinkedIn writes three lines before its header
 def plan_linkedin(store: Store, path: Path, rep_id: str) -> tuple[Plan, list[str]]:
     """The plan for one Connections.csv export of rep `rep_id`."""
     plan = Plan()
-    if problem := unopenable(path):
-        return plan, [problem]
-    try:
-        text = decode(path.read_bytes(), path.name)
-    except OSError as exc:
-        return plan, [f"{path.name}: cannot read the file ({exc.strerror})"]
-    except TableError as exc:
-        return plan, [str(exc)]
+    text, problems = read_text(path)
+    if text is None:
+        return plan, problems
     start, problem = find_header(text.splitlines(), path.name)
     if problem:
         return plan, [problem]

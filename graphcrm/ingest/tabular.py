@@ -45,6 +45,19 @@ _AS_TEXT: dict[str, Any] = {
 }
 
 
+def read_text(path: Path) -> tuple[str | None, list[str]]:
+    """A small text file (an export of contacts) decoded as `decode` does, or the problem that
+    stops its import: missing, unreadable or not text."""
+    if problem := unopenable(path):
+        return None, [problem]
+    try:
+        return decode(path.read_bytes(), path.name), []
+    except OSError as exc:
+        return None, [f"{path.name}: cannot read the file ({exc.strerror})"]
+    except TableError as exc:
+        return None, [str(exc)]
+
+
 class TableError(UserError):
     """A file that cannot be read as a table at all; the message names it."""
 
