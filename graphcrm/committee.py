@@ -8,7 +8,8 @@ From seed 002 (the APEX case). For one opportunity:
   enemy −0.5, blocker −1; overall (influence in %) and per stage (each stage's % add to 100),
   so +100 means everyone with a say is a champion, −100 everyone a blocker;
 - **coverage**: each member's warmest introduction path from our team (see
-  `graphcrm.paths`), or none — an influential member with no path is a gap;
+  `graphcrm.paths`); a member our team does not cover (`graphcrm.paths.covered`, the one
+  definition: no warm path, and not one of our reps) is a gap;
 - **risks**: enemies and blockers by influence (per stage with `stage`), and members tied to a
   competitor;
 - **next best contacts**: influence × distance from supportive (neutral 0.5, enemy 1,
@@ -67,6 +68,7 @@ class Member:
     stage_influence: dict[str, float]
     channels: tuple[str, ...]
     path: WarmPath | None
+    covered: bool  # by our team: `graphcrm.paths.covered`
     competitor_ties: tuple[str, ...]
     entry_points: tuple[str, ...]
 
@@ -154,7 +156,8 @@ def answer(
     rows = [r for r in rows if r["id"]]
     ids = [r["id"] for r in rows]
     outside = store.run("committee/outside", {"ids": ids})
-    members = tuple(_member(store, row, outside, settings) for row in rows)
+    covered = paths.covered(store, ids, settings=settings)
+    members = tuple(_member(store, row, outside, row["id"] in covered, settings) for row in rows)
     ties = to_ties(store.run("committee/ties", {"ids": ids}))
     by_id = {m.id: m for m in members}
     support_by_stage = {
@@ -176,7 +179,7 @@ def answer(
         support=_support(members, stage),
         support_by_stage=support_by_stage,
         stance_values=dict(STANCE_VALUES),
-        gaps=tuple(m.name for m in sorted(members, key=lambda m: -m.weight(stage)) if m.path is None),
+        gaps=tuple(m.name for m in sorted(members, key=lambda m: -m.weight(stage)) if not m.covered),
         risks=_risks(members, stage),
         risks_by_stage=risks_by_stage,
         next_contacts=_next_contacts(members, stage),
@@ -199,7 +202,7 @@ def answer(
 
 
 def _member(
-    store: Store, row: dict[str, Any], outside: Sequence[dict[str, Any]], settings: Settings
+    store: Store, row: dict[str, Any], outside: Sequence[dict[str, Any]], covered: bool, settings: Settings
 ) -> Member:
     seat = row["seat"] or {}
     stance = seat.get("stance") or "neutral"
@@ -223,6 +226,7 @@ def _member(
         stage_influence={s: float(seat[stage_property(s)]) for s in STAGES if seat.get(stage_property(s))},
         channels=tuple(row["channels"] or ()),
         path=found[0] if found else None,
+        covered=covered,
         competitor_ties=competitor,
         entry_points=entry,
     )
@@ -356,7 +360,7 @@ def picture(report: CommitteeReport, limit: int = DEFAULT_LIMIT) -> Picture:
     names |= {o.id: o.label for o in orgs.values()}
     edges = [tie_edge(t, names) for t in report.ties]
     for t in report.organisations:
-        head = f"TIED_TO {names.get(t.member, t.member)} → {t.org_name}" + (f": {t.tie}" if t.tie else "")
+        head = f"{names.get(t.member, t.member)} is tied to {t.org_name}" + (f": {t.tie}" if t.tie else "")
         title = tooltip([head, contact(t.strength, t.since, t.last_contact)])
         edges.append(Edge(t.member, t.org, "TIED_TO", None, title, weight(t.strength)))
     return make(nodes, edges, total, "members and organisations", "the most influential")

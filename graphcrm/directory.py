@@ -3,10 +3,9 @@
 What an account manager looks up before asking any of the questions (DOMAIN.md §2, §4.6):
 - **accounts** (label Account, customers and prospects) with their people, their open
   opportunities and the **committee coverage**: the share of the members of the account's open
-  buying committees whom one of our reps (label Rep) reaches within 3 hops over KNOWS, KIN,
-  ALLY (either way) and INFLUENCES (from the one listened to), as an introduction travels
-  (`graphcrm.paths`); None when the account has no open committee. A rep on a committee covers
-  themself. This is reach, not warmth: enemies and blockers on the way are not avoided here.
+  buying committees whom our team covers: a warm introduction path from one of our reps, as
+  `graphcrm.paths` finds them (one definition, shared with the committee page and the org
+  chart: `graphcrm.paths.covered`); None when the account has no open committee.
 - **search**: people, accounts, organisations and opportunities by name in any script, by the
   pinyin of a Chinese name ("zhaozg" finds 赵志刚), by id; people also by title, email and
   organisation (Chinese as typed: "李" finds 李青 and 李琼);
@@ -22,9 +21,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, NamedTuple
 
+from graphcrm import paths
 from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.names import KINDS, Kind, typed
 from graphcrm.schema import STAGES, SYMMETRIC_TIES, TIE_TYPES, stage_property
+from graphcrm.settings import Settings
 from graphcrm.store import Store
 
 
@@ -156,23 +157,23 @@ class AccountDetail:
     is_account: bool = True  # label Account; False for suppliers, competitors and other Orgs
 
 
-def accounts_overview(store: Store) -> tuple[AccountRow, ...]:
+def accounts_overview(store: Store, settings: Settings | None = None) -> tuple[AccountRow, ...]:
     """Every account (label Account) by name, with its people, open opportunities and coverage.
 
-    Coverage = members of the account's open committees whom a rep reaches within 3 hops
-    (KNOWS, KIN, ALLY, INFLUENCES) ÷ all members of those committees, each person once; None
-    when the account has no open opportunity with a committee.
+    Coverage = the members of the account's open committees whom our team covers (the one
+    definition: `graphcrm.paths.covered`) ÷ all members of those committees, each person once;
+    None when the account has no open opportunity with a committee.
     """
     open_by_account: dict[str, list[OpportunityRef]] = {}
     for opportunity in opportunities(store):
         if (opportunity.status or "open") == "open" and opportunity.account_id:
             open_by_account.setdefault(opportunity.account_id, []).append(opportunity)
-    coverage = {row["id"]: row for row in store.run("directory/coverage")}
+    members = {row["id"]: list(row["members"]) for row in store.run("directory/coverage")}
+    reached = paths.covered(store, (m for ids in members.values() for m in ids), settings=settings)
     rows = []
     for row in store.run("directory/accounts"):
-        seen = coverage.get(row["id"])
-        members = int(seen["members"]) if seen else 0
-        covered = int(seen["covered"]) if seen else 0
+        committee = members.get(row["id"], [])
+        covered = sum(1 for m in committee if m in reached)
         rows.append(
             AccountRow(
                 id=row["id"],
@@ -183,8 +184,8 @@ def accounts_overview(store: Store) -> tuple[AccountRow, ...]:
                 industry=row["industry"],
                 people=int(row["people"]),
                 open_opportunities=tuple(open_by_account.get(row["id"], ())),
-                coverage=round(covered / members, 4) if members else None,
-                committee_members=members,
+                coverage=round(covered / len(committee), 4) if committee else None,
+                committee_members=len(committee),
                 covered_members=covered,
             )
         )

@@ -74,8 +74,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graphcrm import centrality, textable
+from graphcrm import centrality, textable, words
 from graphcrm.errors import NotFound
+from graphcrm.paths import Cover, reach
 from graphcrm.picture import (
     DEFAULT_LIMIT,
     Node,
@@ -89,6 +90,7 @@ from graphcrm.picture import (
     tooltip,
 )
 from graphcrm.projection import DEFAULT_STRENGTH
+from graphcrm.settings import Settings
 from graphcrm.store import Store
 
 WEIGHTS = {"listened": 0.5, "network": 0.25, "committee": 0.25}
@@ -143,6 +145,7 @@ class ChartPerson:
     depth: int  # on the org chart, 0 = top (`chart_levels`)
     rep: bool  # one of our team
     ties: int  # colleagues there they are tied to informally (KNOWS, ALLY, OPPOSES, KIN, INFLUENCES)
+    cover: Cover | None = None  # how our team reaches them (`graphcrm.paths.reach`); None: no warm path
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,7 +173,7 @@ class InfluenceReport:
     chart: OrgChart  # what the stakeholder map draws
 
 
-def answer(store: Store, account: str) -> InfluenceReport:
+def answer(store: Store, account: str, settings: Settings | None = None) -> InfluenceReport:
     """Who really decides at `account` (an account id): formal and informal power of everyone
     who works there, the decider, and the hidden influencers, gatekeepers and figureheads with
     their reasons, and the account's org chart. The rules are the module's. Raises `NotFound`
@@ -180,7 +183,7 @@ def answer(store: Store, account: str) -> InfluenceReport:
     if not rows:
         raise NotFound(f"no account with id {account!r}")
     account_name = rows[0]["account_name"] or account
-    chart = org_chart(store, account)
+    chart = org_chart(store, account, settings)
     people = {r["id"]: r for r in rows if r["id"]}
     if not people:
         note = "nobody recorded as working at this account"
@@ -190,10 +193,11 @@ def answer(store: Store, account: str) -> InfluenceReport:
     return _analyse(account, account_name, people, recorded, seats, chart)
 
 
-def org_chart(store: Store, organisation: str) -> OrgChart:
+def org_chart(store: Store, organisation: str, settings: Settings | None = None) -> OrgChart:
     """The people who work at `organisation` (an account or another organisation), their depth on
-    the org chart (`chart_levels`), and the ties among them. Raises `NotFound` for an id that
-    is neither an account nor an organisation."""
+    the org chart (`chart_levels`), the ties among them, and how our team reaches each of them
+    (`graphcrm.paths.covered`). Raises `NotFound` for an id that is neither an account nor an
+    organisation."""
     rows = store.run("influencers/chart", {"id": organisation})
     if not rows:
         raise NotFound(f"no account with id {organisation!r}")
@@ -202,6 +206,12 @@ def org_chart(store: Store, organisation: str) -> OrgChart:
     depths = chart_levels(
         {p["id"]: p["rank"] for p in people}, {t.source: t.target for t in recorded if t.type == "REPORTS_TO"}
     )
+    reached = reach(store, [p["id"] for p in people], settings=settings)
+    colleagues: dict[str, set[str]] = {p["id"]: set() for p in people}
+    for t in recorded:
+        if t.type != "REPORTS_TO" and t.source != t.target:
+            colleagues[t.source].add(t.target)
+            colleagues[t.target].add(t.source)
     return OrgChart(
         id=rows[0]["account"],
         name=rows[0]["account_name"] or rows[0]["account"],
@@ -214,7 +224,8 @@ def org_chart(store: Store, organisation: str) -> OrgChart:
                 rank=None if p["rank"] is None else int(p["rank"]),
                 depth=depths[p["id"]],
                 rep=bool(p["rep"]),
-                ties=int(p["degree"]),
+                ties=len(colleagues[p["id"]]),
+                cover=reached.get(p["id"]),
             )
             for p in people
         ),
@@ -544,7 +555,9 @@ MARK_NAMES = {
 
 
 def as_text(report: InfluenceReport) -> str:
-    """The report as the terminal shows it: everyone's formal and informal power, then the lists."""
+    """The report as the terminal shows it: everyone's formal and informal power and how our team
+    reaches them, then the lists."""
+    reaches = {p.id: words.reach(p.cover.rep_name, p.cover.hops) for p in report.chart.people if p.cover}
     people = [
         {
             "person": p.name,
@@ -553,6 +566,7 @@ def as_text(report: InfluenceReport) -> str:
             "formal": round(p.formal, 2),
             "informal": round(p.informal, 2),
             "listened to by": p.listened_to_by,
+            "our team": reaches.get(p.id, words.reach(None, None)),
         }
         for p in report.people
     ]
@@ -597,7 +611,8 @@ def picture(report: InfluenceReport | OrgChart, limit: int = DEFAULT_LIMIT) -> P
     for p in chart.people:
         power = powers.get(p.id)
         found = marks.get(p.id, [])
-        about = [p.name, p.title, "our team" if p.rep else None, _rank_line(p.rank, p.depth, bottom)]
+        reach = words.reach(p.cover.rep_name, p.cover.hops) if p.cover else words.reach(None, None)
+        about = [p.name, p.title, reach, _rank_line(p.rank, p.depth, bottom)]
         if power:
             about.append(f"formal power {power.formal:.2f}, informal power {power.informal:.2f}")
             about.append(f"listened to by {power.listened_to_by}, informal ties {power.ties}")
@@ -615,6 +630,7 @@ def picture(report: InfluenceReport | OrgChart, limit: int = DEFAULT_LIMIT) -> P
                 size=round(size, 2),
                 level=p.depth,
                 detail=p.title,
+                note=reach,
             )
         )
 

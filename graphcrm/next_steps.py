@@ -198,7 +198,7 @@ def _steps(
     gaps = tuple(
         Gap(m.id, m.name, m.title, m.stance, m.influence)
         for m in report.members
-        if m.path is None and m.influence >= GAP_INFLUENCE and m.stance_value < 1
+        if not m.covered and m.influence >= GAP_INFLUENCE and m.stance_value < 1
     )
     # Who matters: the members, and the first person asked on the way to each.
     why: dict[str, str] = {}

@@ -26,10 +26,12 @@ import datetime as dt
 import heapq
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graphcrm import projection
+import numpy as np
+
+from graphcrm import projection, words
 from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.picture import Edge, Node, Picture, legend, tooltip
 from graphcrm.projection import default_strength
@@ -37,6 +39,7 @@ from graphcrm.settings import Settings
 from graphcrm.store import Store
 
 MAX_HOPS_LIMIT = 6
+REACH_KEPT = 32  # coverage searches kept per network (half a megabyte each at 100,000 people)
 # Between two equally warm ties, the one to ask through: an ally, family, an acquaintance, then
 # the one listened to.
 HOP_PREFERENCE = ("ALLY", "KIN", "KNOWS", "INFLUENCES", "REPORTS_TO", "MANAGES")
@@ -244,14 +247,141 @@ def _warm_paths(
 
 def hazards_around(store: Store, target: str) -> dict[str, list[Avoided]]:
     """Enemies and blockers of open committees on the target's account; competitor ties."""
-    row = store.run("paths/hazards", {"target": target})[0]
+    rows = store.run("paths/hostile", {"targets": [target]})
     return {
-        key: sorted(
-            {Avoided(h["id"], h["name"], h["reason"]) for h in row[key] if h.get("id")},
-            key=lambda a: (a.id, a.reason),
-        )
-        for key in ("hostile", "competitor")
+        "hostile": _avoided(rows[0]["hostile"] if rows else []),
+        "competitor": _avoided(store.run("paths/competitors")),
     }
+
+
+def _avoided(rows: Sequence[dict[str, Any]]) -> list[Avoided]:
+    return sorted(
+        {Avoided(h["id"], h["name"], h["reason"]) for h in rows if h.get("id")},
+        key=lambda a: (a.id, a.reason),
+    )
+
+
+# -- coverage -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Cover:
+    """How our team reaches a covered person: the nearest rep (fewest introductions, by id among
+    equals) and how many ties away (0: the person is one of our reps)."""
+
+    rep: str
+    rep_name: str
+    hops: int
+
+
+def covered(
+    store: Store, people: Iterable[str], *, max_hops: int = 5, settings: Settings | None = None
+) -> set[str]:
+    """Which of `people` (ids) our team covers: **the one definition of coverage**, on the home
+    page, the committee, the next steps and the org chart alike.
+
+    One of our reps covers themself; anyone else is covered when `answer` would find a warm
+    path to them from our team (at most `max_hops` ties, never through another rep or through
+    the enemies and blockers around them).
+
+    A breadth-first search from every rep at once over the network's arrays (`_reach`), kept
+    with the network until the next write. Who is reached while avoiding everyone hostile on
+    any of the accounts is covered whatever their own account; only the others need a search
+    of their own set (the people of one account share theirs), and only if they are reached
+    at all when nobody is avoided: every open committee costs a few array passes.
+    """
+    settings = settings or Settings.from_env()
+    net = projection.network(store)
+    groups = _by_hostile(store, people)
+    everyone = frozenset().union(*groups)
+    found = {p for ids in groups.values() for p in ids if _reached(net, settings, everyone, max_hops, p)}
+    for hostile, ids in groups.items():
+        for person in ids:
+            if (
+                person not in found
+                and hostile != everyone
+                and _reached(net, settings, frozenset(), max_hops, person)
+                and _reached(net, settings, hostile, max_hops, person)
+            ):
+                found.add(person)
+    return found
+
+
+def reach(
+    store: Store, people: Iterable[str], *, max_hops: int = 5, settings: Settings | None = None
+) -> dict[str, Cover]:
+    """How our team reaches each of `people` it covers (`covered`'s rule): the nearest rep (fewest
+    ties, by id among equals) and how many ties away. The people not covered are left out."""
+    settings = settings or Settings.from_env()
+    net = projection.network(store)
+    found: dict[str, tuple[str, int]] = {}
+    for hostile, ids in _by_hostile(store, people).items():
+        nearest, hops = _reach(net, settings, hostile, max_hops)
+        for person in ids:
+            at = net.position.get(person)
+            if at is not None and nearest[at] >= 0:
+                found[person] = (net.ids[nearest[at]], int(hops[at]))
+    reps = sorted({rep for rep, _ in found.values()})
+    names = {r["id"]: r["name"] or r["id"] for r in store.run("paths/names", {"ids": reps})}
+    return {person: Cover(rep, names.get(rep, rep), hops) for person, (rep, hops) in found.items()}
+
+
+def _by_hostile(store: Store, people: Iterable[str]) -> dict[frozenset[str], list[str]]:
+    """`people` (ids, each once) by the set of people a path to them must avoid."""
+    wanted = list(dict.fromkeys(people))
+    groups: dict[frozenset[str], list[str]] = {}
+    if wanted:
+        for row in store.run("paths/hostile", {"targets": wanted}):
+            hostile = frozenset(h["id"] for h in row["hostile"] if h.get("id"))
+            groups.setdefault(hostile, []).append(row["id"])
+    return groups
+
+
+def _reached(
+    net: projection.Network, settings: Settings, avoid: frozenset[str], max_hops: int, person: str
+) -> bool:
+    at = net.position.get(person)
+    return at is not None and bool(_reach(net, settings, avoid, max_hops)[0][at] >= 0)
+
+
+def _reach(
+    net: projection.Network, settings: Settings, avoid: frozenset[str], max_hops: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every person: the position of the nearest rep reaching them within `max_hops` warm
+    ties (−1: none) and the number of ties. Reps start and are never passed through; nor are
+    the `avoid`ed, though they can be reached."""
+    key = ("reach", projection.warmth_key(settings), avoid, max_hops)
+    if key in net.memo:
+        return net.memo[key]
+    size = len(net.ids)
+    rep = np.asarray(net.rep, dtype=bool)
+    nearest = np.where(rep, np.arange(size, dtype=np.int32), np.int32(-1))
+    hops = np.zeros(size, dtype=np.int8)
+    through = ~rep
+    through[[net.position[i] for i in avoid if i in net.position]] = False
+    warm, source, target = net.warm(settings), net.source, net.target
+    frontier = rep
+    for step in range(1, max_hops + 1):
+        ties = np.flatnonzero(warm & frontier[source])
+        into, rep_of = target[ties], nearest[source[ties]]
+        new = nearest[into] < 0
+        into, rep_of = into[new], rep_of[new]
+        if not len(into):
+            break
+        order = np.lexsort((rep_of, into))  # per person reached, the rep of lowest position
+        into, rep_of = into[order], rep_of[order]
+        first = np.ones(len(into), dtype=bool)
+        first[1:] = into[1:] != into[:-1]
+        nearest[into[first]] = rep_of[first]
+        hops[into[first]] = step
+        frontier = np.zeros(size, dtype=bool)
+        frontier[into[first]] = True
+        frontier &= through
+    kept = [k for k in net.memo if k[0] == "reach"]
+    for old in kept[: max(0, len(kept) - REACH_KEPT + 1)]:
+        net.memo.pop(old, None)
+    net.memo[key] = (nearest, hops)
+    return nearest, hops
 
 
 def find_person(store: Store, person_id: str) -> Person:
@@ -368,10 +498,11 @@ def as_text(report: PathReport) -> str:
 def picture(report: PathReport) -> Picture:
     """The warm paths as one picture: every path's people and hops (nothing is left out).
 
-    One PATH edge per hop (a hop shared by several paths once), labelled with the tie type and
-    the hop's warmth, its tooltip the ask. `group`: "target" for the person to reach, "rep" for
-    the start of a path, "flagged" for people tied to a competitor; `level` is the earliest
-    position on a path (0 = start). With no path, the target alone.
+    One PATH edge per hop (a hop shared by several paths once), labelled with the tie and the
+    hop's warmth in words ("knows · strong"), its tooltip the ask and the numbers. `group`:
+    "target" for the person to reach, "rep" for the start of a path, "flagged" for people tied
+    to a competitor; `level` is the earliest position on a path (0 = start). With no path, the
+    target alone.
     """
     flagged = {a.id: a.reason for a in report.flagged}
     target = report.target
@@ -387,9 +518,10 @@ def picture(report: PathReport) -> Picture:
             on_paths[person.id] = on_paths.get(person.id, 0) + 1
         for hop in path.hops:
             if (hop.source.id, hop.target.id) not in edges:
-                title = tooltip([hop.instruction, f"{hop.type}, warmth {hop.warmth:g}"])
+                label = f"{words.tie(hop.type)} · {words.warmth(hop.warmth)}"
+                title = tooltip([hop.instruction, f"warmth {hop.warmth:g} ({hop.type})"])
                 edges[(hop.source.id, hop.target.id)] = Edge(
-                    hop.source.id, hop.target.id, "PATH", f"{hop.type} {hop.warmth:.2f}", title, hop.warmth
+                    hop.source.id, hop.target.id, "PATH", label, title, hop.warmth
                 )
     level[target.id] = max(level.values(), default=-1) + 1
     count = len(report.paths)

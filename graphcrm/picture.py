@@ -10,7 +10,8 @@ competitor) or opportunity. `group` marks what the view is about (a member's sta
 influencer mark, a path's start and target, a referral's outcome); `role` a committee member's
 first role (D, E, S, U); `size` runs from 1 to 5; `level` orders hierarchical layouts (org-chart
 depth from 0 at the top, referral generation from 0 at the root). `title` is a plain-text
-tooltip, lines joined by "\\n"; `detail` a second line for maps drawn as cards (a job title).
+tooltip, lines joined by "\\n"; `detail` a second line for maps drawn as cards (a job title),
+`note` a last one (how our team reaches them).
 
 **Edges.** `type` is the relationship's type (KNOWS, ALLY, OPPOSES, KIN, INFLUENCES,
 REPORTS_TO, TIED_TO, REFERRED, WORKS_AT) or PATH (a hop of an introduction path); a symmetric tie
@@ -32,9 +33,10 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from graphcrm import words
 from graphcrm.errors import InvalidValue
 from graphcrm.projection import DEFAULT_STRENGTH
-from graphcrm.schema import ROLES, SYMMETRIC_TIES
+from graphcrm.schema import ROLES
 
 DEFAULT_LIMIT = 1500
 
@@ -96,6 +98,7 @@ class Node:
     size: float = 1.0
     level: int | None = None
     detail: str | None = None  # a second line for card-shaped maps (a job title)
+    note: str | None = None  # a last line for card-shaped maps (how our team reaches them)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,8 +241,9 @@ def weight(strength: float | None) -> float:
 
 
 def contact(strength: float | None, since: str | None, last_contact: str | None) -> str:
-    """'strength 0.8 · since 2024-04-01 · last contact 2026-11-16'."""
-    parts = [f"strength {weight(strength):g}"]
+    """'strong tie (0.8) · since 2024-04-01 · last contact 2026-11-16'."""
+    value = weight(strength)
+    parts = [f"{words.warmth(value)} tie ({value:g})"]
     if since:
         parts.append(f"since {since}")
     parts.append(f"last contact {last_contact}" if last_contact else "no recorded contact")
@@ -247,19 +251,11 @@ def contact(strength: float | None, since: str | None, last_contact: str | None)
 
 
 def tie_edge(tie: Tie, names: Mapping[str, str]) -> Edge:
-    """The edge of a tie between two people, its tooltip in words."""
+    """The edge of a tie between two people, its tooltip in words ("A knows B: neighbour")."""
     a, b = names.get(tie.source, tie.source), names.get(tie.target, tie.target)
     kind = tie.type
-    if kind == "INFLUENCES":
-        head = f"{b} listens to {a}"
-    elif kind == "REPORTS_TO":
-        head = f"{a} reports to {b}"
-    elif kind in SYMMETRIC_TIES:
-        head = f"{a} {'~' if kind == 'KNOWS' else '—'} {b}"
-    else:
-        head = f"{a} → {b}"
+    head = f"{b} {words.tie(kind, False)} {a}" if kind == "INFLUENCES" else f"{a} {words.tie(kind)} {b}"
     context = f": {tie.context}" if tie.context else ""
     about = contact(tie.strength, tie.since, tie.last_contact) if kind != "REPORTS_TO" else None
-    return Edge(
-        tie.source, tie.target, kind, None, tooltip([f"{kind} {head}{context}", about]), weight(tie.strength)
-    )
+    title = tooltip([f"{head}{context}", about])
+    return Edge(tie.source, tie.target, kind, None, title, weight(tie.strength))

@@ -18,6 +18,7 @@ again: at 100,000 people and a million ties, a read is seconds and a load millis
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 import os
@@ -59,14 +60,25 @@ class Network:
     strength: np.ndarray
     contact: np.ndarray
     org: np.ndarray
-    _costs: dict[tuple[Any, ...], list[float]] = dataclasses.field(default_factory=dict, repr=False)
+    _costs: dict[tuple[Any, ...], tuple[list[float], np.ndarray]] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
+    # what the questions derive from the arrays and keep with them (`graphcrm.paths.covered`)
+    memo: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False)
 
     def costs(self, settings: Settings) -> list[float]:
         """−ln(warmth) of every tie as `graphcrm.paths.tie_warmth` defines warmth (inf at 0):
         the warmest path is the one of least total cost. Kept per (today, half-life)."""
-        key = (settings.today, settings.half_life_days, settings.org_chart_strength)
-        if key not in self._costs:
-            self._costs.clear()
+        return self._warmth(settings)[0]
+
+    def warm(self, settings: Settings) -> np.ndarray:
+        """Which ties an introduction can travel at all (warmth above 0), as `costs` orders them."""
+        return self._warmth(settings)[1]
+
+    def _warmth(self, settings: Settings) -> tuple[list[float], np.ndarray]:
+        key = warmth_key(settings)
+        found = self._costs.get(key)
+        if found is None:
             half_life = settings.half_life_days
             today = (pd.Timestamp(settings.today) - _EPOCH).days
             default = np.where(self.org, settings.org_chart_strength, DEFAULT_STRENGTH)
@@ -75,8 +87,15 @@ class Network:
             warmth = strength * 0.5 ** (age / half_life)
             with np.errstate(divide="ignore"):
                 cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
-            self._costs[key] = cost.tolist()
-        return self._costs[key]
+            found = (cost.tolist(), warmth > 0)
+            self._costs.clear()
+            self._costs[key] = found
+        return found
+
+    @functools.cached_property
+    def target(self) -> np.ndarray:
+        """The person each tie goes into (position), as `source` orders the ties."""
+        return np.repeat(np.arange(len(self.ids), dtype=np.int64), np.diff(self.start))
 
     def ties_into(self, person: int) -> tuple[int, int]:
         """The slice of `source` (and of `costs`) holding the ties into `person`."""
@@ -85,6 +104,11 @@ class Network:
     @property
     def tie_count(self) -> int:
         return len(self.source)
+
+
+def warmth_key(settings: Settings) -> tuple[Any, ...]:
+    """The settings a tie's warmth depends on."""
+    return (settings.today, settings.half_life_days, settings.org_chart_strength)
 
 
 _cache: weakref.WeakKeyDictionary[Store, Network] = weakref.WeakKeyDictionary()

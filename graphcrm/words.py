@@ -96,3 +96,15 @@ def support(value: float) -> str:
     if value < 0:
         return f"against us (−{-value:g})"
     return "undecided (0)"
+
+
+def reach(rep_name: str | None, hops: int | None) -> str:
+    """How our team reaches someone (`graphcrm.paths.covered`): "our team", "our contact: 王磊",
+    "via 王磊, 3 steps", or "no warm path"."""
+    if rep_name is None or hops is None:
+        return "no warm path"
+    if hops == 0:
+        return "our team"
+    if hops == 1:
+        return f"our contact: {rep_name}"
+    return f"via {rep_name}, {hops} steps"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
+from graphcrm.committee import committee
 from graphcrm.directory import (
     AccountRow,
     Hit,
@@ -17,6 +20,7 @@ from graphcrm.directory import (
 )
 from graphcrm.errors import NotFound
 from graphcrm.ingest.files import import_path
+from graphcrm.paths import covered, reach, warm_paths
 from tests.conftest import SEEDS
 
 APEX_OPP = "apex.opp-apex-mobile-office"
@@ -36,7 +40,7 @@ def test_accounts_overview_lists_accounts_only_by_name_with_people_opportunities
     rows = accounts_overview(apex)
     got = [(r.id, r.people, tuple(o.id for o in r.open_opportunities), r.coverage) for r in rows]
     assert got == [
-        ("apex.apex", 12, (APEX_OPP,), 1.0),  # all 11 members within 3 hops of a rep
+        ("apex.apex", 12, (APEX_OPP,), 0.9091),  # Sun Lin is reached only through a blocker
         ("apex.dongsheng", 1, (), None),
         ("apex.huaxin", 1, (), None),
         ("apex.jiahe", 1, (), None),
@@ -52,23 +56,50 @@ def test_accounts_overview_lists_accounts_only_by_name_with_people_opportunities
         "A",
         "prospect",
     )
-    assert (first.committee_members, first.covered_members) == (11, 11)
+    assert (first.committee_members, first.covered_members) == (11, 10)
     assert first.open_opportunities[0].account_name == "APEX公司 APEX Co."
 
 
-def test_coverage_counts_members_a_rep_reaches_within_three_hops(apex, write_files):
-    # x.m3 is 3 hops from Zhou Ming, x.m4 4 hops; Zhou Ming listens to x.m5, which leads nowhere.
+def test_coverage_counts_members_our_team_has_a_warm_path_to(apex, write_files):
+    # x.m5 is 5 ties from Zhou Ming (the hop limit of a warm path), x.m6 6; Zhou Ming listens
+    # to x.l, who can ask him but whom he cannot ask; x.z is tied by a tie of strength 0.
+    chain = ["apex.zhou-ming", "x.t1", "x.t2", "x.t3", "x.t4", "x.m5", "x.m6"]
     extra = write_files(
         {
-            "people.csv": "id,name\nx.t1,T1\nx.t2,T2\nx.m3,M3\nx.m4,M4\nx.m5,M5\n",
-            "ties.csv": "source,target,type\napex.zhou-ming,x.t1,KNOWS\nx.t1,x.t2,KNOWS\nx.t2,x.m3,ALLY\n"
-            "x.m3,x.m4,KIN\nx.m5,apex.zhou-ming,INFLUENCES\n",
-            "committee.csv": f"opportunity_id,person_id\n{APEX_OPP},x.m3\n{APEX_OPP},x.m4\n{APEX_OPP},x.m5\n",
+            "people.csv": "id,name\n" + "".join(f"{i},{i[2:].upper()}\n" for i in [*chain[1:], "x.l", "x.z"]),
+            "ties.csv": "source,target,type,strength\n"
+            + "".join(f"{a},{b},KNOWS,0.9\n" for a, b in itertools.pairwise(chain))
+            + "x.l,apex.zhou-ming,INFLUENCES,0.9\napex.zhou-ming,x.z,KNOWS,0\n",
+            "committee.csv": "opportunity_id,person_id\n"
+            + "".join(f"{APEX_OPP},{m}\n" for m in ("x.m5", "x.m6", "x.l", "x.z")),
         }
     )
     import_path(apex, extra, progress=False)
     row = next(r for r in accounts_overview(apex) if r.id == "apex.apex")
-    assert (row.committee_members, row.covered_members, row.coverage) == (14, 12, 0.8571)
+    assert (row.committee_members, row.covered_members, row.coverage) == (15, 11, 0.7333)
+    assert set(covered(apex, ["x.m5", "x.m6", "x.l", "x.z", "x.t1"])) == {"x.m5", "x.t1"}
+
+
+def test_coverage_is_one_definition_the_home_page_the_committee_and_the_paths_share(everything):
+    """Every member of an open committee: covered on the home page's count exactly when the
+    committee page has no gap for them, exactly when a warm path exists or they are our rep."""
+    home = {r.id: r for r in accounts_overview(everything)}
+    for opp in opportunities(everything):
+        if (opp.status or "open") != "open" or opp.account_id is None:
+            continue
+        report = committee(everything, opp.id)
+        if not report.members:
+            continue
+        ids = [m.id for m in report.members]
+        reached, how = covered(everything, ids), reach(everything, ids)
+        for m in report.members:
+            has_path = bool(warm_paths(everything, m.id, k=1).paths)
+            ours = m.id in how and how[m.id].hops == 0
+            assert m.covered == (m.id in reached) == (m.id in how) == (has_path or ours), m.id
+        assert set(report.gaps) == {m.name for m in report.members if not m.covered}
+        row = home[opp.account_id]
+        if len(row.open_opportunities) == 1:
+            assert row.covered_members == sum(m.covered for m in report.members)
 
 
 def test_accounts_overview_of_an_empty_graph(store):

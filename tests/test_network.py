@@ -202,9 +202,10 @@ def test_account_map_marks_the_hidden_decider_and_the_figureheads(seeds):
         **{f"hd.vp-{x}": 1 for x in "abcde"},
     }
     wang = got["hd.xiao-wang"].title.split("\n")
-    assert wang[:4] == [
+    assert wang[:5] == [
         "小王 Xiao Wang",
         "规划专员 Planning Specialist (drafts the President's briefings)",
+        "via 欧阳平 Ouyang Ping, 2 steps",
         "rank 3 (level 3 of 3 on the org chart)",
         "formal power 0.33, informal power 1.00",
     ]
@@ -289,7 +290,8 @@ def test_ego_network_one_and_two_hops(seeds):
         "jinchang.you",
         "KNOWS",
         None,
-        "KNOWS 李琼 Li Qiong ~ 你 You: neighbour\nstrength 0.8 · since 2024-04-01 · last contact 2026-11-16",
+        "李琼 Li Qiong knows 你 You: neighbour\n"
+        "strong tie (0.8) · since 2024-04-01 · last contact 2026-11-16",
         0.8,
     )
 
@@ -340,13 +342,13 @@ def test_path_picture_of_the_warm_paths_to_wang_dan(apex):
         "apex.wang-dan": ("target", 3),
     }
     assert {(e.source, e.target): e.label for e in picture.edges} == {
-        ("apex.zhou-ming", "apex.wu-gang"): "KNOWS 0.68",
-        ("apex.wu-gang", "apex.wang-dan"): "KNOWS 0.56",
-        ("apex.zhou-ming", "apex.li-qing"): "KNOWS 0.80",
-        ("apex.li-qing", "apex.zhao-yue"): "KNOWS 0.59",
-        ("apex.zhao-yue", "apex.wang-dan"): "ALLY 0.70",
-        ("apex.lin-xiao", "apex.xia-yun"): "KNOWS 0.57",
-        ("apex.xia-yun", "apex.wang-dan"): "KNOWS 0.50",
+        ("apex.zhou-ming", "apex.wu-gang"): "knows · strong",
+        ("apex.wu-gang", "apex.wang-dan"): "knows · strong",
+        ("apex.zhou-ming", "apex.li-qing"): "knows · strong",
+        ("apex.li-qing", "apex.zhao-yue"): "knows · strong",
+        ("apex.zhao-yue", "apex.wang-dan"): "is an ally of · strong",
+        ("apex.lin-xiao", "apex.xia-yun"): "knows · strong",
+        ("apex.xia-yun", "apex.wang-dan"): "knows · fair",  # 0.4999
     }
     assert {e.type for e in picture.edges} == {"PATH"}
     assert (picture.total_nodes, picture.truncated, picture.notice) == (7, False, None)
@@ -375,8 +377,8 @@ def test_path_picture_needs_no_database():
         ("b", "person", "flagged", 1, 3.0),
         ("c", "person", "target", 2, 5.0),
     ]
-    title = "Ask B to introduce you to C\nINFLUENCES, warmth 0.25"
-    assert picture.edges[1] == GEdge("b", "c", "PATH", "INFLUENCES 0.25", title, 0.25)
+    title = "Ask B to introduce you to C\nwarmth 0.25 (INFLUENCES)"
+    assert picture.edges[1] == GEdge("b", "c", "PATH", "influences · fair", title, 0.25)
     alone = path_picture(PathReport(c, (), (), ()))
     assert [(n.id, n.group) for n in alone.nodes] == [("c", "target")] and alone.edges == ()
 

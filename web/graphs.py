@@ -158,12 +158,14 @@ def vis_data(picture: Picture, hierarchical: bool = False, cards: bool = False) 
 
 
 def card_label(node: Node) -> str:
-    """A card: the name, the job title (shortened), and the mark in words."""
+    """A card: the name, the job title (shortened), the mark in words, and how our team reaches them."""
     lines = [node.label]
     if node.detail:
         lines.append(node.detail if len(node.detail) <= 40 else node.detail[:39] + "…")
     if node.group:
         lines.append(f"[{MEANINGS['group'].get(node.group, node.group)}]")
+    if node.note:
+        lines.append(node.note)
     return "\n".join(lines)
 
 

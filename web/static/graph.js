@@ -108,10 +108,18 @@
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = "Close";
-    close.addEventListener("click", function () { panel.hidden = true; });
+    close.addEventListener("click", function () { emptyPanel(panel); });
     actions.appendChild(close);
     panel.appendChild(actions);
-    panel.hidden = false;
+  }
+
+  // The panel keeps its place beside the map, empty or not: the map never narrows under a click.
+  function emptyPanel(panel) {
+    panel.textContent = "";
+    var hint = document.createElement("p");
+    hint.className = "hint";
+    hint.textContent = panel.getAttribute("data-empty");
+    panel.appendChild(hint);
   }
 
   window.graphcrmNetworks = {};
