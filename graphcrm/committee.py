@@ -30,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphcrm import paths, textable
+from graphcrm import paths, textable, words
 from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.paths import WarmPath
 from graphcrm.picture import (
@@ -274,7 +274,7 @@ def _next_contacts(members: Sequence[Member], stage: str | None) -> tuple[NextCo
         warmth = m.path.warmth if m.path else 0.0
         score = m.weight(stage) / 100 * distance * warmth
         if score > 0:
-            reason = f"{m.stance}, influence {m.weight(stage):g}%, path warmth {warmth:g}"
+            reason = f"{words.stance(m.stance)}, {m.weight(stage):g}% of the say, {words.warmth(warmth)} path"
             result.append(NextContact(m.name, round(score, 4), reason, m.path))
     return tuple(sorted(result, key=lambda c: (-c.score, c.name)))
 
@@ -292,7 +292,7 @@ def as_text(report: CommitteeReport) -> str:
             "attitude": m.attitude,
             "stance": m.stance,
             weight_name: m.weight(report.stage),
-            "path warmth": m.path.warmth if m.path else "no path",
+            "warmest path": f"{words.warmth(m.path.warmth)} ({m.path.warmth:g})" if m.path else "no path",
         }
         for m in report.members
     ]

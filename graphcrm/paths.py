@@ -423,7 +423,7 @@ def _path(
 
 
 def describe_tie(hop: Hop, whose: str) -> str:
-    """'your neighbour; strength 0.8; last contact 2026-09' for the tie of `hop`."""
+    """'your neighbour; strong tie (0.8); last contact 2026-09' for the tie of `hop`."""
     if hop.type == "INFLUENCES":
         relation = f"listens to {'you' if whose == 'your' else 'them'}"
     elif hop.type == "KIN":
@@ -439,7 +439,7 @@ def describe_tie(hop: Hop, whose: str) -> str:
             f": {hop.context}" if hop.context else ""
         )
     contact = f"last contact {hop.last_contact[:7]}" if hop.last_contact else "no recorded contact"
-    return f"{relation}; strength {hop.strength:g}; {contact}"
+    return f"{relation}; {words.strength(hop.strength)}; {contact}"
 
 
 def _instruction(hops: Sequence[Hop], index: int) -> str:
@@ -455,7 +455,7 @@ def _instruction(hops: Sequence[Hop], index: int) -> str:
         contact = f"last contact {hop.last_contact[:7]}" if hop.last_contact else "no recorded contact"
         return (
             f"{asked} to introduce you to their {ORG_WORDS[hop.type]} {hop.target.name} "
-            f"(strength {hop.strength:g}; {contact})"
+            f"({words.strength(hop.strength)}; {contact})"
         )
     return f"{asked} to introduce you to {hop.target.name} ({describe_tie(hop, 'their')})"
 

@@ -242,8 +242,7 @@ def weight(strength: float | None) -> float:
 
 def contact(strength: float | None, since: str | None, last_contact: str | None) -> str:
     """'strong tie (0.8) · since 2024-04-01 · last contact 2026-11-16'."""
-    value = weight(strength)
-    parts = [f"{words.warmth(value)} tie ({value:g})"]
+    parts = [words.strength(weight(strength))]
     if since:
         parts.append(f"since {since}")
     parts.append(f"last contact {last_contact}" if last_contact else "no recorded contact")

@@ -53,6 +53,11 @@ def warmth(value: float | None) -> str:
     return "strong" if value >= STRONG else "fair" if value >= FAIR else "weak"
 
 
+def strength(value: float) -> str:
+    """A tie's strength as a word with the number: "strong tie (0.8)"."""
+    return f"{warmth(value)} tie ({value:g})"
+
+
 def tie(kind: str, outgoing: bool = True) -> str:
     """A tie of type `kind` read from its source (`outgoing`) or from its target."""
     words = TIE_WORDS.get(kind)

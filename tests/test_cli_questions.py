@@ -29,7 +29,10 @@ def test_path_reads_as_instructions(ask):
         "Warmest paths to 赵志刚 Zhao Zhigang:",
         "#1  warmth 0.5181  你 You → 李琼 Li Qiong → 赵志刚 Zhao Zhigang",
     ]
-    assert "Ask 李琼 Li Qiong (your neighbour; strength 0.8; last contact 2026-11) to introduce you to" in out
+    assert (
+        "Ask 李琼 Li Qiong (your neighbour; strong tie (0.8); last contact 2026-11) to introduce you to"
+        in out
+    )
     assert "! 刘斌 Liu Bin: tied to competitor 省电信 Provincial Telecom (close relations)" in out
     data = json.loads(ask("path", "jinchang.zhao-zhigang", "--json", "--k", "1").output)
     assert [p["warmth"] for p in data["paths"]] == [0.5181]

@@ -387,7 +387,7 @@ def test_path_to_a_contact_answers_through_the_rep(cli, db):
     assert result.exit_code == 0
     assert "#1  warmth 0.25  你 You → 孙丽\n" in result.output
     assert "你 You → 李琼 Li Qiong → 赵志刚 Zhao Zhigang → 孙丽" in result.output
-    assert "to introduce you to 孙丽 (their family: spouse; strength 0.5" in result.output
+    assert "to introduce you to 孙丽 (their family: spouse; strong tie (0.5)" in result.output
 
 
 def test_dry_run_and_unknown_rep_write_nothing(cli, db):

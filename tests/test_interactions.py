@@ -397,7 +397,7 @@ def test_the_warm_path_goes_through_the_new_tie(cli, seeded, monkeypatch):
     ]
     assert answer["paths"][0]["warmth"] == pytest.approx(0.56 * 0.5 ** (20 / 365), abs=1e-4)
     text = cli("path", "jinchang.zhao-zhigang", "--from", YOU).output
-    assert "contact 赵志刚 Zhao Zhigang directly (knows you: mail and meetings; strength 0.56" in text
+    assert "contact 赵志刚 Zhao Zhigang directly (knows you: mail and meetings; strong tie (0.56)" in text
 
 
 # -- on disk ---------------------------------------------------------------------------------------

@@ -69,3 +69,22 @@ def test_the_person_a_map_is_about_stands_out():
     me, other = data["nodes"]
     assert me["borderWidth"] == 4 and me["color"]["border"] == "#000000"
     assert "borderWidth" not in other
+
+
+def test_a_path_map_reads_left_to_right_from_our_team_to_the_person_to_reach():
+    # two paths: rep -> a -> target, rep -> b -> c -> target (levels as paths.picture sets them)
+    nodes = [
+        _person("rep", 0, "rep"),
+        _person("a", 1),
+        _person("b", 1),
+        _person("c", 2),
+        _person("t", 3, "target"),
+    ]
+    hops = [("rep", "a"), ("a", "t"), ("rep", "b"), ("b", "c"), ("c", "t")]
+    edges = [Edge(s, t, "PATH", "knows · strong", "", 0.6) for s, t in hops]
+    data = vis_data(_picture(nodes, edges), layered=True)
+    x = {n["id"]: n["x"] for n in data["nodes"]}
+    assert all(x[s] < x[t] for s, t in hops)
+    assert x["a"] == x["b"] and len({n["y"] for n in data["nodes"] if n["id"] in ("a", "b")}) == 2
+    assert data["options"]["physics"] == {"enabled": False}
+    assert vis_data(_picture(nodes, edges), layered=True) == data  # the same map on every load

@@ -192,6 +192,8 @@ def test_each_committee_member_has_a_find_a_warm_path_link(client: Any) -> None:
     links = re.findall(r'<a class="find-path" href="([^"]+)">Find a warm path</a>', page)
     assert len(links) == 11 and "/paths?target=apex.wang-dan" in links
     assert client.get(links[0]).status_code == 200
+    # the path finder reached by a link shows the name, never the id, in its form
+    assert _input(_page(client.get("/paths?target=apex.wang-dan")), "target") == "王丹 Wang Dan"
 
 
 def test_the_account_page_runs_the_influence_analysis_once(

@@ -40,8 +40,8 @@ def test_jinchang_warmest_path_goes_through_li_qiong(seeds):
     best, other, _ = report.paths
     assert best.warmth == 0.5181 and best.flags == ()
     assert best.hops[1].instruction == (
-        "Ask 李琼 Li Qiong (your neighbour; strength 0.8; last contact 2026-11) to introduce you to "
-        "赵志刚 Zhao Zhigang (their friend; strength 0.7; last contact 2026-10)"
+        "Ask 李琼 Li Qiong (your neighbour; strong tie (0.8); last contact 2026-11) to introduce you to "
+        "赵志刚 Zhao Zhigang (their friend; strong tie (0.7); last contact 2026-10)"
     )
     # no path goes through Liu Bin without the competitor flag
     assert other.flags == ("刘斌 Liu Bin: tied to competitor 省电信 Provincial Telecom (close relations)",)
@@ -155,8 +155,8 @@ def test_a_direct_report_and_their_manager_introduce_each_other(seeds):
     path = warm_paths(store, "jinchang.zhao-zhigang", settings=TODAY).paths[2]
     assert path.warmth == 0.0294  # 0.1 (met 11 days ago) × 0.6 × ½ (no recorded contact)
     assert path.hops[1].instruction == (
-        "Ask 钱立新 Qian Lixin (knows you: met once; sent you to procurement; strength 0.1; last "
-        "contact 2026-11) to introduce you to their direct report 赵志刚 Zhao Zhigang (strength 0.6; "
+        "Ask 钱立新 Qian Lixin (knows you: met once; sent you to procurement; weak tie (0.1); last "
+        "contact 2026-11) to introduce you to their direct report 赵志刚 Zhao Zhigang (strong tie (0.6); "
         "no recorded contact)"
     )
     stronger = dataclasses.replace(TODAY, org_chart_strength=0.9)
@@ -166,9 +166,9 @@ def test_a_direct_report_and_their_manager_introduce_each_other(seeds):
 def test_up_the_org_chart(seeds):
     report = warm_paths(seeds("hidden-decider"), "hd.vp-e", source="hd.xiao-han", settings=TODAY)
     assert [h.instruction for p in report.paths[:2] for h in p.hops] == [
-        "小韩 Xiao Han: contact 副总裁 E Vice-President E directly (your manager; strength 0.6; "
+        "小韩 Xiao Han: contact 副总裁 E Vice-President E directly (your manager; strong tie (0.6); "
         "no recorded contact)",
-        "小韩 Xiao Han knows 小白 Xiao Bai (your colleague; strength 0.5; last contact 2026-10)",
-        "Ask 小白 Xiao Bai (your colleague; strength 0.5; last contact 2026-10) to introduce you to their "
-        "manager 副总裁 E Vice-President E (strength 0.6; no recorded contact)",
+        "小韩 Xiao Han knows 小白 Xiao Bai (your colleague; strong tie (0.5); last contact 2026-10)",
+        "Ask 小白 Xiao Bai (your colleague; strong tie (0.5); last contact 2026-10) to introduce you to "
+        "their manager 副总裁 E Vice-President E (strong tie (0.6); no recorded contact)",
     ]

@@ -45,7 +45,7 @@ def test_every_source_into_one_graph_and_the_questions_answer(cli, monkeypatch):
     path = _ok(cli("path", "jinchang.zhao-zhigang"))
     assert path.startswith("Warmest paths to 赵志刚 Zhao Zhigang:")
     # the address book made the tie, the mail and calendar made it stronger (0.5 to 0.56)
-    assert "1. 你 You: contact 赵志刚 Zhao Zhigang directly (your address book; strength 0.56;" in path
+    assert "1. 你 You: contact 赵志刚 Zhao Zhigang directly (your address book; strong tie (0.56);" in path
 
     account = json.loads(
         _ok(

@@ -28,7 +28,7 @@ from pyvis.network import Network
 
 from graphcrm.picture import MEANINGS, Key, Node, Picture
 
-from .layout import CARD_W, tree_positions
+from .layout import CARD_W, layered_positions, tree_positions
 
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 
@@ -82,10 +82,16 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
 LEGEND_TITLES = {"group": "Marks", "kind": "Nodes", "role": "Roles", "edge": "Ties"}
 
 
-def vis_data(picture: Picture, hierarchical: bool = False, cards: bool = False) -> dict[str, Any]:
+def vis_data(
+    picture: Picture, hierarchical: bool = False, cards: bool = False, layered: bool = False
+) -> dict[str, Any]:
     """Nodes, edges and options for vis-network, its legend, the toggles of its informal ties,
-    the height that fits it, and the notice of a truncated view."""
+    the height that fits it, and the notice of a truncated view. `hierarchical`: a tree of cards
+    (`tree_positions`); `layered`: columns by level, read left to right (`layered_positions`)."""
     net = Network(directed=True, cdn_resources="local")
+    # labels at about 13-16 px on screen: a map laid out by physics is fitted to its canvas at
+    # about half size, a layered or tree map nearly at full size
+    font_size = 14 if cards or hierarchical else 18 if layered else 26
     for node in picture.nodes:
         colour = GROUP_COLOURS.get(node.group or "") or KIND_COLOURS.get(node.kind, "#9ecae1")
         shape = ROLE_SHAPES.get(node.role or "") or KIND_SHAPES.get(node.kind, "dot")
@@ -96,7 +102,9 @@ def vis_data(picture: Picture, hierarchical: bool = False, cards: bool = False) 
             label = card_label(node)
             extra["widthConstraint"] = {"minimum": CARD_W, "maximum": CARD_W}
         if node.group in FOCUS_GROUPS:
-            extra.update(borderWidth=4, font={"bold": True, "size": 16})
+            extra.update(
+                borderWidth=4, font={"bold": True, "size": 16 if cards or hierarchical else font_size + 4}
+            )
             extra["color"] = {"background": colour, "border": "#000000"}
         else:
             extra["color"] = colour
@@ -130,8 +138,8 @@ def vis_data(picture: Picture, hierarchical: bool = False, cards: bool = False) 
             "barnesHut": {"avoidOverlap": 1, "springLength": 160, "gravitationalConstant": -4000},
             "stabilization": {"iterations": 400, "fit": True},
         },
-        "edges": {"smooth": False, "font": {"size": 10}},
-        "nodes": {"font": {"size": 14}},
+        "edges": {"smooth": False, "font": {"size": 14, "background": "#ffffff"}},
+        "nodes": {"font": {"size": font_size}},
     }
     drawn_height = height(picture)
     if hierarchical:
@@ -144,6 +152,15 @@ def vis_data(picture: Picture, hierarchical: bool = False, cards: bool = False) 
         options["physics"] = {"enabled": False}
         options["edges"]["font"] = {"size": 12}
         drawn_height = min(900, max(160, int(tall) + 120))
+    elif layered:
+        places, tall = layered_positions(
+            [n.id for n in picture.nodes], {n.id: n.level or 0 for n in picture.nodes}
+        )
+        for record in net.nodes:
+            record["x"], record["y"] = places[record["id"]]
+        options["layout"] = {"randomSeed": 7, "improvedLayout": False}
+        options["physics"] = {"enabled": False}
+        drawn_height = min(720, max(200, int(tall) + 140))
     return {
         "nodes": net.nodes,
         "edges": net.edges,

@@ -1,4 +1,5 @@
-"""Where each card of a tree-shaped map goes: an org chart (REPORTS_TO) or a referral tree.
+"""Where each card of a tree-shaped map goes (an org chart, a referral tree), and each node of a
+map read left to right (a path map).
 
 Computed here, not by vis-network, so that the same picture draws the same map on every load
 and the cards never run into each other: every card is `CARD_W` pixels wide and its height is
@@ -118,3 +119,25 @@ def _cycle(start: str, parent: Mapping[str, str]) -> bool:
         seen.add(node)
         node = parent.get(node)
     return False
+
+
+LAYER_W = 260  # between the columns of a layered map
+ROW_H = 110  # between the nodes of one column
+
+
+def layered_positions(
+    ids: Sequence[str], levels: Mapping[str, int]
+) -> tuple[dict[str, tuple[float, float]], float]:
+    """The centre of each node of a map read left to right by `levels` (a path map: our team on
+    the left, the person to reach on the right), each column centred on the same line, nodes in
+    the picture's order; and the height of the drawing."""
+    columns: dict[int, list[str]] = {}
+    for node in ids:
+        columns.setdefault(levels.get(node, 0), []).append(node)
+    places = {}
+    for level, members in columns.items():
+        top = -(len(members) - 1) * ROW_H / 2
+        for row, node in enumerate(members):
+            places[node] = (level * LAYER_W, top + row * ROW_H)
+    tallest = max((len(m) for m in columns.values()), default=0)
+    return places, max(0, tallest - 1) * ROW_H + 60

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
-from graphcrm import influencers
+from graphcrm import influencers, words
 from graphcrm.directory import account
 from graphcrm.errors import NotFound
 
@@ -30,6 +30,15 @@ def _answers(account_id: str) -> dict[str, Any]:
     drawn = influence if influence is not None else influencers.org_chart(store, account_id)
     picture = influencers.picture(drawn, limit=current_app.config["NODE_LIMIT"])
     return {"account": detail, "influence": influence, "picture": picture}
+
+
+@bp.app_template_global()
+def reaches(chart: influencers.OrgChart) -> dict[str, str]:
+    """How our team reaches each person of an org chart, in words ("via 王磊, 2 steps")."""
+    return {
+        p.id: words.reach(p.cover.rep_name, p.cover.hops) if p.cover else words.reach(None, None)
+        for p in chart.people
+    }
 
 
 @bp.route("/accounts/<path:account_id>")

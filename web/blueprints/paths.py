@@ -51,7 +51,7 @@ def find() -> Any:
         answers, unresolved = {}, problem(exc, ("target", "from"))
     page = render_template(
         "paths/find.html",
-        graph=vis_data(paths.picture(answers["paths"])) if answers else None,
+        graph=vis_data(paths.picture(answers["paths"]), layered=True) if answers else None,
         reps=reps(get_store()),
         target=arg_text("target"),
         source=arg_text("from"),

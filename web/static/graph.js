@@ -108,18 +108,10 @@
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = "Close";
-    close.addEventListener("click", function () { emptyPanel(panel); });
+    close.addEventListener("click", function () { panel.hidden = true; });
     actions.appendChild(close);
     panel.appendChild(actions);
-  }
-
-  // The panel keeps its place beside the map, empty or not: the map never narrows under a click.
-  function emptyPanel(panel) {
-    panel.textContent = "";
-    var hint = document.createElement("p");
-    hint.className = "hint";
-    hint.textContent = panel.getAttribute("data-empty");
-    panel.appendChild(hint);
+    panel.hidden = false;  // over the map's corner (app.css): the map keeps its size
   }
 
   window.graphcrmNetworks = {};
@@ -147,15 +139,23 @@
         ids.forEach(function (n) { if (saved[n]) { network.moveNode(n, saved[n].x, saved[n].y); } });
         if (status) { status.textContent = "Your saved layout."; }
       }
-      network.fit({ animation: false });
       network.redraw();
-      window.requestAnimationFrame(function () { container.setAttribute("data-ready", "1"); });
+      // fit once the moved nodes are drawn: fitting at once can take the positions before them
+      window.requestAnimationFrame(function () {
+        network.fit({ animation: false });
+        window.requestAnimationFrame(function () { container.setAttribute("data-ready", "1"); });
+      });
+    }
+    // settle after a drawing: only a drawn node knows the size of its label's box
+    function settleWhenDrawn() {
+      network.once("afterDrawing", settle);
+      network.redraw();
     }
     if (data.options.physics && data.options.physics.enabled === false) {
       network.once("afterDrawing", settle);
     } else {
-      network.once("stabilizationIterationsDone", settle);
-      network.once("stabilized", settle);
+      network.once("stabilizationIterationsDone", settleWhenDrawn);
+      network.once("stabilized", settleWhenDrawn);
     }
     network.on("click", function (params) {
       if (panel && params.nodes.length === 1) {
