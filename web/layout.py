@@ -134,10 +134,10 @@ def layered_positions(
     columns: dict[int, list[str]] = {}
     for node in ids:
         columns.setdefault(levels.get(node, 0), []).append(node)
-    places = {}
+    places: dict[str, tuple[float, float]] = {}
     for level, members in columns.items():
         top = -(len(members) - 1) * ROW_H / 2
         for row, node in enumerate(members):
-            places[node] = (level * LAYER_W, top + row * ROW_H)
+            places[node] = (float(level * LAYER_W), top + row * ROW_H)
     tallest = max((len(m) for m in columns.values()), default=0)
-    return places, max(0, tallest - 1) * ROW_H + 60
+    return places, float(max(0, tallest - 1) * ROW_H + 60)
