@@ -228,3 +228,25 @@ def test_a_map_is_as_tall_as_what_it_shows(server, browser, name):  # noqa: F811
     )
     assert drawn >= 0.6 * canvas
     page.close()
+
+
+def test_an_organisation_on_a_person_map_opens_its_own_page(server, browser):  # noqa: F811
+    """Each node opens the page of what it is: an account on a person's map opens the account."""
+    path, graph = OTHER_MAPS["person"]
+    page = open_map(browser, server, path, graph)
+    page.locator(f"#{graph}").scroll_into_view_if_needed()
+    click_node(page, graph, "jinchang.jinchang")
+    panel = page.locator(f"#{graph}-panel")
+    panel.wait_for(state="visible")
+    assert panel.locator("a", has_text="Open its page").get_attribute("href") == "/accounts/jinchang.jinchang"
+    assert panel.locator("a", has_text="Find a warm path").count() == 0  # not a person
+    page.locator("button", has_text="Close").click()
+    with page.expect_navigation():
+        where = page.evaluate(
+            f"""() => {{ const n = window.graphcrmNetworks[{graph!r}];
+            return n.canvasToDOM(n.getPositions(['jinchang.jinchang'])['jinchang.jinchang']); }}"""
+        )
+        box = page.locator(f"#{graph}").bounding_box()
+        page.mouse.dblclick(box["x"] + where["x"], box["y"] + where["y"])
+    assert page.url.endswith("/accounts/jinchang.jinchang")
+    page.close()

@@ -79,6 +79,17 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "PATH": {"color": "#2c7bb6", "width": 3, "arrows": "to"},
 }
 
+# The page of a node by its kind: a person's, an organisation's (accounts and others alike), an
+# opportunity's. `_graph.html` gives graph.js the address of each.
+PAGES = {
+    "person": "person",
+    "rep": "person",
+    "account": "account",
+    "org": "account",
+    "competitor": "account",
+    "opportunity": "opportunity",
+}
+
 LEGEND_TITLES = {"group": "Marks", "kind": "Nodes", "role": "Roles", "edge": "Ties"}
 
 
@@ -117,6 +128,7 @@ def vis_data(
             mark=node.group or node.kind,  # not "group": vis would colour by group
             name=node.label,  # the side panel's heading
             person=node.kind in ("person", "rep"),
+            page=PAGES.get(node.kind),  # which page opens it: graph.js takes the pattern from the map
             **extra,
         )
     for index, edge in enumerate(picture.edges):

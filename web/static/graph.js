@@ -75,6 +75,14 @@
     ids.forEach(function (id) { network.moveNode(id, pos[id].x, pos[id].y); });
   }
 
+  // The page of a node: the one for its kind (a person, an organisation, an opportunity), else
+  // the map's own; the id goes in with encodeURIComponent.
+  function pageOf(container, node) {
+    var pages = JSON.parse(container.getAttribute("data-pages") || "{}");
+    var pattern = pages[node.page] || container.getAttribute("data-link");
+    return pattern ? pattern.replace("__ID__", encodeURIComponent(node.id)) : null;
+  }
+
   function showPanel(container, panel, node) {
     panel.textContent = "";
     var heading = document.createElement("h3");
@@ -98,8 +106,7 @@
       actions.appendChild(a);
       actions.appendChild(document.createTextNode(" "));
     }
-    var link = container.getAttribute("data-link");
-    var page = link ? link.replace("__ID__", encodeURIComponent(node.id)) : null;
+    var page = pageOf(container, node);
     if (node.person) {
       action("Find a warm path", container.getAttribute("data-paths") + "?target=" + encodeURIComponent(node.id), "panel-path");
     }
@@ -163,10 +170,8 @@
       }
     });
     network.on("doubleClick", function (params) {
-      var link = container.getAttribute("data-link");
-      if (link && params.nodes.length === 1) {
-        window.location.href = link.replace("__ID__", encodeURIComponent(params.nodes[0]));
-      }
+      var page = params.nodes.length === 1 ? pageOf(container, nodes.get(params.nodes[0])) : null;
+      if (page) { window.location.href = page; }
     });
     var save = document.querySelector("[data-save-layout='" + id + "']");
     if (save) {
