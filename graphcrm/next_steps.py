@@ -80,6 +80,7 @@ class OpportunitySteps:
     value: float | None
     close_date: str | None
     support: float
+    members: int  # on its buying committee
     win_next: tuple[WinNext, ...]
     gaps: tuple[Gap, ...]
     going_cold: tuple[ColdTie, ...]
@@ -136,7 +137,9 @@ def as_text(report: NextSteps) -> str:
             facts.append(f"close date {opp.close_date} has passed" if overdue else f"closes {opp.close_date}")
         facts.append(f"committee {words.support(opp.support)}")
         lines.append("  " + " · ".join(f for f in facts if f))
-        if not (opp.win_next or opp.gaps or opp.going_cold):
+        if not opp.members:
+            lines.append("  No buying committee recorded yet: add its members to see whom to win over.")
+        elif not (opp.win_next or opp.gaps or opp.going_cold):
             lines.append("  Nothing to do here: every member is on our side or out of reach of a step.")
         for w in opp.win_next:
             lines.append(f"  Win next: {w.name} ({words.stance(w.stance)}, {w.influence:g}% of the say)")
@@ -236,6 +239,7 @@ def _steps(
         value=None if row["value"] is None else float(row["value"]),
         close_date=str(row["close_date"])[:10] if row["close_date"] else None,
         support=report.support,
+        members=len(report.members),
         win_next=tuple(win[:WIN_NEXT]),
         gaps=gaps,
         going_cold=tuple(_unique(cold)),

@@ -38,7 +38,11 @@ def test_the_team_sees_every_open_opportunity_with_whom_to_win_next(seeds):
         "高峰 Gao Feng asks 宋江 Song Jiang to introduce"
     )
     assert len(apex.win_next) <= next_steps.WIN_NEXT
-    assert apex.support == -12.5
+    assert apex.support == -12.5 and apex.members == 11
+    # an open opportunity with no committee recorded says so, instead of "nothing to do"
+    xinghai = steps_of(report, "apex.opp-xinghai-collab")
+    assert xinghai.members == 0
+    assert "No buying committee recorded yet" in next_steps.as_text(report)
 
 
 def test_one_rep_sees_only_the_opportunities_and_asks_that_are_theirs(seeds):
