@@ -286,3 +286,27 @@ def write_files(tmp_path: Path) -> Callable[..., Path]:
 def snapshot(store: Store) -> str:
     """The whole graph as export text: equal snapshots mean equal graphs."""
     return "\n".join(export_lines(store))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "neo4j_sample(step): on Neo4j, run only every step-th value of the test's parameter `i`",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `neo4j_sample(step)` (a page shown for each hostile payload `i`, say) runs on
+    Neo4j for every `step`-th payload only: the page is the same code on both engines, and each
+    engine's store takes every payload in tests of its own. The others are deselected, not skipped."""
+    kept, dropped = [], []
+    for item in items:
+        mark = item.get_closest_marker("neo4j_sample")
+        spec = getattr(item, "callspec", None)
+        if mark and spec and "neo4j" in spec.id and spec.params.get("i", 0) % mark.args[0]:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

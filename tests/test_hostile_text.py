@@ -306,6 +306,7 @@ def test_search_shows_hostile_names_and_titles_as_text(walker):
         assert walker.page.input_value("nav input[name=q]") == p  # and in the search box's value
 
 
+@pytest.mark.neo4j_sample(4)  # the page is the same on both engines: see tests/conftest.py
 @pytest.mark.parametrize("i", range(len(PAYLOADS)))
 def test_a_hostile_person_page(walker, i):
     p = PAYLOADS[i]
@@ -338,6 +339,7 @@ def test_a_hostile_person_page(walker, i):
     assert any(_squash(p) in _squash(t) for t in _edge_tooltips(page))  # tie contexts
 
 
+@pytest.mark.neo4j_sample(4)  # the page is the same on both engines: see tests/conftest.py
 @pytest.mark.parametrize("i", range(len(PAYLOADS)))
 def test_a_hostile_account_page(walker, i):
     p = PAYLOADS[i]
@@ -350,6 +352,7 @@ def test_a_hostile_account_page(walker, i):
     assert _squash(p) in _squash(_tooltips(page)[pid(i)])  # the person's tooltip: name and title
 
 
+@pytest.mark.neo4j_sample(4)  # the page is the same on both engines: see tests/conftest.py
 @pytest.mark.parametrize("i", range(len(PAYLOADS)))
 def test_a_hostile_opportunity_page(walker, i):
     p = PAYLOADS[i]
