@@ -30,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphcrm import paths, textable, words
+from graphcrm import paths, projection, textable, words
 from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.paths import WarmPath
 from graphcrm.picture import (
@@ -48,6 +48,7 @@ from graphcrm.picture import (
     tooltip,
     weight,
 )
+from graphcrm.projection import warmth_key
 from graphcrm.schema import ATTITUDES, ROLES, STAGES, stage_property
 from graphcrm.settings import Settings
 from graphcrm.store import Store
@@ -149,6 +150,15 @@ def answer(
     settings = settings or Settings.from_env()
     if stage is not None and stage not in STAGES:
         raise InvalidValue(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
+    # kept with the graph's version (any write makes a new one): a viewer's committee pages and
+    # next steps ask for the same committees again and again between imports
+    memo, key = projection.network(store).memo, ("committee", opportunity, stage, warmth_key(settings))
+    if key not in memo:
+        memo[key] = _answer(store, opportunity, stage, settings)
+    return memo[key]
+
+
+def _answer(store: Store, opportunity: str, stage: str | None, settings: Settings) -> CommitteeReport:
     rows = store.run("committee/members", {"opportunity": opportunity})
     if not rows:
         raise NotFound(f"no opportunity with id {opportunity!r}")
@@ -157,7 +167,8 @@ def answer(
     ids = [r["id"] for r in rows]
     outside = store.run("committee/outside", {"ids": ids})
     covered = paths.covered(store, ids, settings=settings)
-    members = tuple(_member(store, row, outside, row["id"] in covered, settings) for row in rows)
+    warmest = paths.warmest(store, ids, settings=settings)
+    members = tuple(_member(row, outside, warmest.get(row["id"]), row["id"] in covered) for row in rows)
     ties = to_ties(store.run("committee/ties", {"ids": ids}))
     by_id = {m.id: m for m in members}
     support_by_stage = {
@@ -202,7 +213,7 @@ def answer(
 
 
 def _member(
-    store: Store, row: dict[str, Any], outside: Sequence[dict[str, Any]], covered: bool, settings: Settings
+    row: dict[str, Any], outside: Sequence[dict[str, Any]], path: WarmPath | None, covered: bool
 ) -> Member:
     seat = row["seat"] or {}
     stance = seat.get("stance") or "neutral"
@@ -213,7 +224,6 @@ def _member(
         for o in mine
         if o["org_kind"] != "competitor"
     )
-    found = paths.answer(store, row["id"], k=1, settings=settings).paths
     return Member(
         id=row["id"],
         name=row["name"] or row["id"],
@@ -225,7 +235,7 @@ def _member(
         influence=float(seat.get("influence") or 0.0),
         stage_influence={s: float(seat[stage_property(s)]) for s in STAGES if seat.get(stage_property(s))},
         channels=tuple(row["channels"] or ()),
-        path=found[0] if found else None,
+        path=path,
         covered=covered,
         competitor_ties=competitor,
         entry_points=entry,

@@ -228,7 +228,17 @@ def _only(size: int, position: int) -> list[bool]:
 def _warm_paths(
     store: Store, found: list[list[str]], flags_by_id: dict[str, str], settings: Settings
 ) -> list[WarmPath]:
-    """The found paths with their people's names and, per hop, the warmest tie behind it."""
+    """The found paths with their people's names and, per hop, the warmest tie behind it (a
+    path whose tie went meanwhile is left out)."""
+    ties = _hop_ties(store, found, settings)
+    built = (_built(ids, ties, flags_by_id, settings) for ids in found)
+    return [path for path in built if path is not None]
+
+
+def _hop_ties(
+    store: Store, found: Iterable[list[str]], settings: Settings
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The warmest tie behind each hop of the found paths (one query for them all)."""
     pairs = sorted({(a, b) for ids in found for a, b in itertools.pairwise(ids)})
     ties: dict[tuple[str, str], dict[str, Any]] = {}
     for row in store.run("paths/hops", {"pairs": [list(p) for p in pairs]}):
@@ -237,12 +247,35 @@ def _warm_paths(
         rank = (warmth, -HOP_PREFERENCE.index(row["type"]), row["context"] or "")
         if pair not in ties or rank > ties[pair]["rank"]:
             ties[pair] = {**row, "rank": rank}
-    paths = []
-    for ids in found:
-        hops = [ties.get(pair) for pair in itertools.pairwise(ids)]
-        if all(hops):
-            paths.append(_path(ids, hops, flags_by_id, settings))  # type: ignore[arg-type]
-    return paths
+    return ties
+
+
+def _built(
+    ids: list[str],
+    ties: dict[tuple[str, str], dict[str, Any]],
+    flags_by_id: dict[str, str],
+    settings: Settings,
+) -> WarmPath | None:
+    hops = [ties.get(pair) for pair in itertools.pairwise(ids)]
+    return _path(ids, hops, flags_by_id, settings) if all(hops) else None  # type: ignore[arg-type]
+
+
+def warmest(
+    store: Store, targets: Iterable[str], *, max_hops: int = 5, settings: Settings | None = None
+) -> dict[str, WarmPath | None]:
+    """The warmest path from our team to each of `targets` (ids): `answer(…, k=1)`'s path, or
+    None, for each, with the queries shared: what a committee asks for every member."""
+    settings = settings or Settings.from_env()
+    net = projection.network(store)
+    costs = net.costs(settings)
+    flags_by_id = {a.id: a.reason for a in _avoided(store.run("paths/competitors"))}
+    found: dict[str, list[str] | None] = {}
+    for hostile, ids in _by_hostile(store, targets).items():
+        for target in ids:
+            best = _search(net, costs, target, None, set(hostile) - {target}, max_hops, 1)
+            found[target] = best[0] if best else None
+    ties = _hop_ties(store, (ids for ids in found.values() if ids), settings)
+    return {t: _built(ids, ties, flags_by_id, settings) if ids else None for t, ids in found.items()}
 
 
 def hazards_around(store: Store, target: str) -> dict[str, list[Avoided]]:
@@ -285,15 +318,15 @@ def covered(
     the enemies and blockers around them).
 
     A breadth-first search from every rep at once over the network's arrays (`_reach`), kept
-    with the network until the next write. Who is reached while avoiding everyone hostile on
-    any of the accounts is covered whatever their own account; only the others need a search
-    of their own set (the people of one account share theirs), and only if they are reached
-    at all when nobody is avoided: every open committee costs a few array passes.
+    with the network until the next write. Who is reached while avoiding every enemy and
+    blocker of every open committee is covered whatever their own account (one search per
+    version of the graph); only the others need a search of their own set (the people of one
+    account share theirs), and only if they are reached at all when nobody is avoided.
     """
     settings = settings or Settings.from_env()
     net = projection.network(store)
     groups = _by_hostile(store, people)
-    everyone = frozenset().union(*groups)
+    everyone = _all_hostile(store, net)
     found = {p for ids in groups.values() for p in ids if _reached(net, settings, everyone, max_hops, p)}
     for hostile, ids in groups.items():
         for person in ids:
@@ -335,6 +368,14 @@ def _by_hostile(store: Store, people: Iterable[str]) -> dict[frozenset[str], lis
             hostile = frozenset(h["id"] for h in row["hostile"] if h.get("id"))
             groups.setdefault(hostile, []).append(row["id"])
     return groups
+
+
+def _all_hostile(store: Store, net: projection.Network) -> frozenset[str]:
+    """Every enemy and blocker of every open committee: more than any one person's set."""
+    key = ("all hostile",)
+    if key not in net.memo:
+        net.memo[key] = frozenset(r["id"] for r in store.run("paths/all_hostile"))
+    return net.memo[key]
 
 
 def _reached(

@@ -96,6 +96,8 @@ def test_coverage_is_one_definition_the_home_page_the_committee_and_the_paths_sh
             has_path = bool(warm_paths(everything, m.id, k=1).paths)
             ours = m.id in how and how[m.id].hops == 0
             assert m.covered == (m.id in reached) == (m.id in how) == (has_path or ours), m.id
+            # the committee's path to each member is the path finder's warmest one
+            assert m.path == (warm_paths(everything, m.id, k=1).paths or (None,))[0], m.id
         assert set(report.gaps) == {m.name for m in report.members if not m.covered}
         row = home[opp.account_id]
         if len(row.open_opportunities) == 1:
