@@ -32,6 +32,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run --scale $(SCALE) --db $(DB) $(BENCH_ARGS)
 
+# Every question of the command line as a user runs it, cold and warm (docs/performance.md, "The
+# command line"), on a database already imported: `make bench-cli CLI_DB=/tmp/mdb` after
+# `graphcrm import --db /tmp/mdb bench/data/M`. Results go to bench/results/cli-<scale>.md.
+.PHONY: bench-cli
+bench-cli: $(STAMP)
+	$(PY) -m bench.cli --db $(or $(CLI_DB),$(error give the database: make bench-cli CLI_DB=FOLDER)) $(BENCH_ARGS)
+
 # The served viewer under 8 concurrent clients for 60 s of pages, API calls and small imports
 # (docs/performance.md, "Concurrent users"): `make soak SOAK_ARGS="--seconds 300 --scale S"`.
 # Results go to bench/results/soak.md (and .json); fails on any error.

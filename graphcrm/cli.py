@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import json
 import math
 import os
@@ -84,8 +85,35 @@ def open_store(url: str | None, **options: Any) -> Store:
     return open_it(url, **options)
 
 
-def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add `--db URL` to a command and hand it the opened store, closed afterwards."""
+def _folder(url: str | None) -> Path | None:
+    """The folder of an embedded database (`--db`, else the default), None for a server's URL."""
+    from graphcrm.store import default_url
+
+    target = url or default_url()
+    if "://" in target and not target.startswith("file:"):
+        return None
+    return Path(target.removeprefix("file://").removeprefix("file:"))
+
+
+def _wake(url: str | None, linger: float) -> None:
+    """Have the embedded database's server started now, in the background, when it is to be kept
+    (`linger`) and none runs: it loads the database while the command imports its modules."""
+    folder = _folder(url) if linger > 0 else None
+    if folder is not None and "\x00" not in str(folder):
+        from graphcrm.store.embedded import EmbeddedServer
+
+        EmbeddedServer(folder, linger=linger).wake()
+
+
+def with_store(command: Callable[..., Any] | None = None, *, preload: tuple[str, ...] = ()) -> Any:
+    """Add `--db URL` to a command and hand it the opened store, closed afterwards.
+
+    `preload`: the modules the command imports (`@with_store(preload=("graphcrm.paths",))`),
+    imported before the store is opened. Without a server running, an embedded database's keeper
+    is asked for first (`_wake`): it loads the database (about 1.5 s at 100,000 people) while
+    these imports run (about 0.5 s: numpy, pandas, networkx), not after them."""
+    if command is None:
+        return functools.partial(with_store, preload=preload)
 
     @click.option(
         "--db",
@@ -97,7 +125,11 @@ def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(command)
     def wrapper(db_url: str | None, **kwargs: Any) -> Any:
-        store = open_store(db_url, linger=_linger())
+        linger = _linger()
+        _wake(db_url, linger)
+        for name in preload:
+            importlib.import_module(name)
+        store = open_store(db_url, linger=linger)
         try:
             return command(store, **kwargs)
         finally:
@@ -157,7 +189,7 @@ STAGE_MAP = click.option(
 @click.argument("path", type=FILE_PATH)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @STAGE_MAP
-@with_store
+@with_store(preload=("graphcrm.ingest.files",))
 def import_command(store: Store, path: Path, dry_run: bool, stage_map: Path | None) -> None:
     """Import a folder of CSV files, one CSV, an XLSX workbook, or a .jsonl export."""
     from graphcrm.ingest.files import import_path
@@ -171,7 +203,7 @@ def import_command(store: Store, path: Path, dry_run: bool, stage_map: Path | No
     "--rep", "rep_id", required=True, metavar="REP_ID", help="The id of our rep whose export it is."
 )
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store
+@with_store(preload=("graphcrm.ingest.files", "graphcrm.ingest.linkedin"))
 def import_linkedin(store: Store, path: Path, rep_id: str, dry_run: bool) -> None:
     """Import LinkedIn's Connections.csv: people, their companies, and KNOWS ties from the rep."""
     from graphcrm.ingest.files import apply_plan
@@ -187,7 +219,7 @@ def import_linkedin(store: Store, path: Path, rep_id: str, dry_run: bool) -> Non
     "--rep", "rep_id", required=True, metavar="REP_ID", help="The id of our rep whose address book it is."
 )
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store
+@with_store(preload=("graphcrm.ingest.contacts",))
 def import_contacts_command(store: Store, path: Path, rep_id: str, dry_run: bool) -> None:
     """Import an address book (a vCard .vcf file or Google Contacts' CSV export): people, their
     organisations, KNOWS ties from the rep, and the relations between the contacts."""
@@ -206,7 +238,7 @@ def import_contacts_command(store: Store, path: Path, rep_id: str, dry_run: bool
     help="A CSV with columns crm_role, role: your contact roles as D, E, S, U (empty: a seat with no role).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store
+@with_store(preload=("graphcrm.ingest.files", "graphcrm.ingest.salesforce"))
 def import_salesforce(
     store: Store, folder: Path, stage_map: Path | None, role_map: Path | None, dry_run: bool
 ) -> None:
@@ -235,7 +267,7 @@ def import_salesforce(
     help="An address the rep writes from besides their e-mail in the graph (repeat for each).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing (counts only, no addresses).")
-@with_store
+@with_store(preload=("graphcrm.ingest.interactions",))
 def import_interactions_command(
     store: Store, files: tuple[Path, ...], rep_id: str, me: tuple[str, ...], dry_run: bool
 ) -> None:
@@ -252,7 +284,7 @@ def import_interactions_command(
 @click.argument("path", type=FILE_PATH)
 @STAGE_MAP
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store
+@with_store(preload=("graphcrm.ingest.files", "graphcrm.ingest.hubspot"))
 def import_hubspot(store: Store, path: Path, stage_map: Path | None, dry_run: bool) -> None:
     """Import HubSpot's export of companies, contacts and deals (CSV or XLSX files in a folder)."""
     from graphcrm.ingest.files import apply_plan
@@ -291,7 +323,7 @@ def demo_command(store: Store) -> None:
 
 @main.command()
 @json_option
-@with_store
+@with_store(preload=("graphcrm.stats",))
 def stats(store: Store, as_json: bool) -> None:
     """What the database holds: people, accounts, opportunities and ties, counted."""
     from graphcrm import stats as counts
@@ -411,7 +443,7 @@ def _parse_param(text: str) -> tuple[str, Any]:
     "files in a folder; xlsx: one workbook with those sheets (both open safely in Excel).",
 )
 @click.option("--person", "person_id", metavar="ID", help="Everything held on this one person, as JSON.")
-@with_store
+@with_store(preload=("graphcrm.export",))
 def export(store: Store, out: Path | None, fmt: str | None, person_id: str | None) -> None:
     """Write the graph (JSON lines, which `import` accepts back), the import files, or one person."""
     from graphcrm.export import export_to, person_json
@@ -498,7 +530,7 @@ def _emit(report: Any, as_json: bool, text: Callable[[Any], str]) -> None:
     help="Days for a tie's warmth to halve (default 365).",
 )
 @json_option
-@with_store
+@with_store(preload=("graphcrm.paths",))
 def path(
     store: Store,
     target: str,
@@ -532,7 +564,7 @@ def path(
 @click.option("--from", "source", metavar="PERSON", help="Start from this person (default: any of our reps).")
 @click.option("--k", default=3, show_default=True, type=click.IntRange(1, 50), help="How many chains.")
 @json_option
-@with_store
+@with_store(preload=("graphcrm.chains",))
 def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) -> None:
     """Chains of asks that win TARGET's yes (a person's name, email, pinyin spelling or id):
     through whom they listen to, or a broker's asks."""
@@ -555,7 +587,7 @@ def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) 
 @click.option("--opportunity", metavar="OPPORTUNITY", help="The parties: this opportunity's committee.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
 @json_option
-@with_store
+@with_store(preload=("graphcrm.brokers",))
 def brokers_command(
     store: Store, among: str | None, opportunity: str | None, limit: int, as_json: bool
 ) -> None:
@@ -571,7 +603,7 @@ def brokers_command(
 @click.argument("opportunity")
 @click.option("--stage", type=click.Choice(list(STAGES)), help="Weigh by influence in this buying stage.")
 @json_option
-@with_store
+@with_store(preload=("graphcrm.committee",))
 def committee_command(store: Store, opportunity: str, stage: str | None, as_json: bool) -> None:
     """The buying committee of OPPORTUNITY (its name or id): roles, stances, blocs, support per
     stage, coverage, risks, next contacts."""
@@ -586,7 +618,7 @@ def committee_command(store: Store, opportunity: str, stage: str | None, as_json
 @main.command("influencers")
 @click.argument("account")
 @json_option
-@with_store
+@with_store(preload=("graphcrm.influencers",))
 def influencers_command(store: Store, account: str, as_json: bool) -> None:
     """Who really decides at ACCOUNT (its name or id): hidden influencers, gatekeepers,
     figureheads, with reasons."""
@@ -600,7 +632,7 @@ def influencers_command(store: Store, account: str, as_json: bool) -> None:
     "--from", "root", metavar="ACCOUNT", help="One account's cascade (default: every won account's)."
 )
 @json_option
-@with_store
+@with_store(preload=("graphcrm.referrals",))
 def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
     """How referrals spread from won accounts: generations, reach, value, conversion, best referrers."""
     from graphcrm import lookup, referrals
@@ -610,7 +642,7 @@ def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
 
 @main.command("priority")
 @json_option
-@with_store
+@with_store(preload=("graphcrm.priority",))
 def priority_command(store: Store, as_json: bool) -> None:
     """Account priority: A+/A/B/C from existing revenue × potential (seed 001), and the 80/20 line."""
     from graphcrm import priority
@@ -622,7 +654,7 @@ def priority_command(store: Store, as_json: bool) -> None:
 @main.command("next")
 @click.option("--rep", metavar="REP", help="One of our reps (name, email or id); default: the whole team.")
 @json_option
-@with_store
+@with_store(preload=("graphcrm.next_steps",))
 def next_command(store: Store, rep: str | None, as_json: bool) -> None:
     """My next steps across the open opportunities: whom to win next and the first ask, who no
     one reaches yet, ties going cold with the people who matter, introductions asked."""
@@ -645,7 +677,7 @@ def intro() -> None:
 )
 @click.option("--about", help="Why you want to meet them (the opportunity, say).")
 @click.option("--record", is_flag=True, help="Record the ask as sent (default: only print the draft).")
-@with_store
+@with_store(preload=("graphcrm.intros", "graphcrm.paths"))
 def intro_ask(
     store: Store, target: str, source: str | None, number: int, about: str | None, record: bool
 ) -> None:
@@ -688,7 +720,7 @@ def intro_answer(store: Store, ask_id: str, status: str) -> None:
 
 @main.command("checksum")
 @json_option
-@with_store
+@with_store(preload=("graphcrm.export",))
 def checksum_command(store: Store, as_json: bool) -> None:
     """Counts by label and type, and the sha256 of the export: equal graphs, equal checksums
     (to check that a backup was restored exactly, on any backend)."""
@@ -731,10 +763,12 @@ def stop(db_url: str | None) -> None:
     from graphcrm.store import default_url
     from graphcrm.store.keeper import stop as stop_keeper
 
-    target = db_url or default_url()
-    if "://" in target and not target.startswith("file:"):
-        raise InvalidValue(f"--db {target}: only an embedded database (a folder) has a server to stop")
-    click.echo(stop_keeper(Path(target.removeprefix("file://").removeprefix("file:"))))
+    folder = _folder(db_url)
+    if folder is None:
+        raise InvalidValue(
+            f"--db {db_url or default_url()}: only an embedded database (a folder) has a server to stop"
+        )
+    click.echo(stop_keeper(folder))
 
 
 @main.command()

@@ -256,12 +256,21 @@ def _alive(pid: int, name_part: str | None = None) -> bool:
         return False
 
 
+# The keepers this process started, by folder: `EmbeddedServer.wake` starts one before the store
+# is opened, and `start_or_attach` then waits for that one rather than starting another.
+_keepers: dict[Path, subprocess.Popen[bytes]] = {}
+
+
 def _spawn_keeper(folder: Path, linger: float) -> subprocess.Popen[bytes]:
     """A keeper process for the folder (`graphcrm.store.keeper`), in a session of its own so that
-    it outlives us: it starts the server and stops it once nobody used it for `linger` s."""
+    it outlives us: it starts the server and stops it once nobody used it for `linger` s. One
+    this process started for the folder and still running is used again."""
     import sys
 
-    return subprocess.Popen(
+    keeper = _keepers.get(folder)
+    if keeper is not None and keeper.poll() is None:
+        return keeper
+    keeper = _keepers[folder] = subprocess.Popen(
         [sys.executable, "-m", "graphcrm.store.keeper", str(folder), repr(float(linger))],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -269,6 +278,7 @@ def _spawn_keeper(folder: Path, linger: float) -> subprocess.Popen[bytes]:
         start_new_session=True,
         close_fds=True,
     )
+    return keeper
 
 
 class EmbeddedServer:
@@ -286,6 +296,22 @@ class EmbeddedServer:
         self._info_path = self.folder / "server.json"
 
     # -- starting and attaching ---------------------------------------------------------
+
+    def wake(self) -> None:
+        """Have a keeper start the server of an existing folder now, when none runs and this
+        server is to linger, without waiting for it: the server loads the database (seconds at
+        100,000 people) while this process does other work (the command line imports the
+        question's modules meanwhile); `start_or_attach` then waits for that keeper's server."""
+        if self.linger <= 0 or not self.folder.is_dir():
+            return
+        with self.lock:
+            try:
+                lock_fd = self._try_lock()
+            except OSError:
+                return  # `start_or_attach` says what is wrong
+            if lock_fd is not None:  # no server holds the folder
+                os.close(lock_fd)
+                _spawn_keeper(self.folder, self.linger)
 
     def start_or_attach(self) -> str:
         """Make sure a server runs for the folder; return its socket path."""
