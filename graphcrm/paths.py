@@ -179,7 +179,7 @@ def _search(
     others: list[tuple[float, int, int, int]] = []
     bound: list[float] = []  # the k cheapest candidate costs with distinct first hops
     heap: list[tuple[float, int, int, int]] = [(0.0, 0, t, -1)]
-    start, sources = net.start, net.source
+    start, sources = net.starts, net.askers
     deep = max_hops + 1  # more hops than any label has
     while heap:
         cost, hops, person, after = heapq.heappop(heap)
@@ -190,8 +190,8 @@ def _search(
         best_hops[person] = hops
         label = len(labels)
         labels.append((person, after))
-        lo, hi = int(start[person]), int(start[person + 1])
-        for asker, step in zip(sources[lo:hi].tolist(), costs[lo:hi], strict=True):
+        lo, hi = start[person], start[person + 1]
+        for asker, step in zip(sources[lo:hi], costs[lo:hi], strict=True):
             if asker == t or step == math.inf:
                 continue
             total = cost + step

@@ -93,6 +93,16 @@ class Network:
         return found
 
     @functools.cached_property
+    def askers(self) -> list[int]:
+        """`source` as a list: the search walks it a slice at a time, faster than the array."""
+        return self.source.tolist()
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """`start` as a list (see `askers`)."""
+        return self.start.tolist()
+
+    @functools.cached_property
     def target(self) -> np.ndarray:
         """The person each tie goes into (position), as `source` orders the ties."""
         return np.repeat(np.arange(len(self.ids), dtype=np.int64), np.diff(self.start))
