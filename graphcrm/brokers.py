@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import networkx as nx
 
@@ -72,9 +72,10 @@ def answer(
     constraint = centrality.constraint(graph, list(scores)) if scores else {}
     effective = centrality.effective_size(graph, list(scores)) if scores else {}
     ranked = sorted(scores, key=lambda v: (-scores[v], constraint.get(v, 1), v))[:limit]
+    hops = centrality.hops(graph, ids) if ids else {}
     result = []
     for v in ranked:
-        pairs = _bridged(graph, v, ids or list(graph.neighbors(v)))
+        pairs = _bridged(graph, v, ids, hops) if ids else _bridged_around(graph, v)
         result.append(
             Broker(
                 v,
@@ -89,38 +90,55 @@ def answer(
 
 
 def _informal_graph(store: Store, parties: list[str] | None) -> nx.Graph[str]:
-    """People and their informal ties, undirected; around the parties (within one step) if given."""
-    rows = (
-        store.run("brokers/ties", {"ids": parties}) if parties is not None else store.run("brokers/all_ties")
-    )
-    if parties is not None:
-        around = set(parties) | {r["a"] for r in rows} | {r["b"] for r in rows}
-        rows = [
-            r
-            for r in store.run("brokers/ties_among", {"ids": sorted(around)})
-            if r["a"] in around and r["b"] in around
-        ]
+    """People and their informal ties, undirected; around the parties (within one step) if given.
+
+    Around parties: the people tied to them (with their names), then the ties among all of
+    those, as pairs of ids (the query's 1,400 rows for a committee of 12 at scale M, read in bulk);
+    people in id order, so that the centralities add up their shares in the same order on
+    either engine."""
     graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(parties or [])
-    for row in rows:
-        graph.add_node(row["a"], name=row["a_name"] or row["a"])
-        graph.add_node(row["b"], name=row["b_name"] or row["b"])
-        graph.add_edge(row["a"], row["b"])
+    if parties is None:
+        for row in store.run("brokers/all_ties"):
+            graph.add_node(row["a"], name=row["a_name"] or row["a"])
+            graph.add_node(row["b"], name=row["b_name"] or row["b"])
+            graph.add_edge(row["a"], row["b"])
+        return graph
+    rows = store.run("brokers/ties", {"ids": parties})
+    names = {r["a"]: r["a_name"] or r["a"] for r in rows} | {r["b"]: r["b_name"] or r["b"] for r in rows}
+    around = sorted(set(parties) | names.keys())
+    graph.add_nodes_from(parties)
+    graph.add_nodes_from((person, {"name": names[person]}) for person in around if person in names)
+    graph.add_edges_from(sorted((a, b) for a, b in store.scan("brokers/ties_among", {"ids": around})))
     return graph
 
 
-def _bridged(graph: nx.Graph[str], broker: str, parties: Sequence[str]) -> list[tuple[str, str]]:
-    """Pairs of parties with no tie of their own, one of whose shortest connections runs through broker."""
+def _bridged(
+    graph: nx.Graph[str], broker: str, parties: Sequence[str], hops: Mapping[str, Mapping[str, int]]
+) -> list[tuple[str, str]]:
+    """Pairs of parties with no tie of their own, one of whose shortest connections runs through
+    broker; `hops` holds each party's distances (`centrality.hops`)."""
     pairs = []
     for a, b in itertools.combinations(sorted(parties), 2):
         if broker in (a, b) or graph.has_edge(a, b) or a not in graph or b not in graph:
             continue
-        if not nx.has_path(graph, a, b):
+        distance = hops[a].get(b)
+        if distance is None:  # no path
             continue
-        distance = nx.shortest_path_length(graph, a, b)
-        if nx.shortest_path_length(graph, a, broker) + nx.shortest_path_length(graph, broker, b) == distance:
+        via = hops[a].get(broker)
+        if via is not None and via + hops[b][broker] == distance:
             pairs.append((a, b))
     return pairs
+
+
+def _bridged_around(graph: nx.Graph[str], broker: str) -> list[tuple[str, str]]:
+    """`_bridged` among the broker's own contacts: every pair of them with no tie of their own
+    (two steps apart, and the broker is such a step)."""
+    contacts = sorted(graph.neighbors(broker))
+    return [
+        (a, b)
+        for a, b in itertools.combinations(contacts, 2)
+        if broker not in (a, b) and not graph.has_edge(a, b)
+    ]
 
 
 def as_text(report: BrokerReport) -> str:

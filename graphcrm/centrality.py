@@ -7,7 +7,8 @@ ties networkx's betweenness takes about half a second, which is most of a page's
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+import math
+from collections.abc import Hashable, Iterable, Sequence
 
 import igraph as ig
 import networkx as nx
@@ -20,12 +21,36 @@ def _convert[N: Hashable](graph: nx.Graph[N]) -> tuple[ig.Graph, list[N], dict[N
     return ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, where
 
 
+def undirected(size: int, pairs: Iterable[tuple[int, int]]) -> ig.Graph:
+    """The simple undirected graph of vertices 0..size-1 with an edge for each pair of `pairs`
+    (either way round, a repeated pair once): what a networkx `Graph` of those edges holds,
+    built without one for the functions below that take an igraph graph."""
+    edges = sorted({(a, b) if a <= b else (b, a) for a, b in pairs})
+    return ig.Graph(n=size, edges=edges, directed=False)
+
+
 def betweenness[N: Hashable](graph: nx.Graph[N]) -> dict[N, float]:
     """networkx's `betweenness_centrality(graph)`: normalised, of an undirected graph."""
     small, nodes, _ = _convert(graph)
-    n = len(nodes)
+    return dict(zip(nodes, betweenness_of(small), strict=True))
+
+
+def betweenness_of(graph: ig.Graph) -> list[float]:
+    """`betweenness` of an undirected igraph graph, by vertex."""
+    n = graph.vcount()
     scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    return {v: b * scale for v, b in zip(nodes, small.betweenness(directed=False), strict=True)}
+    return [b * scale for b in graph.betweenness(directed=False)]
+
+
+def betweenness_towards(graph: ig.Graph, target: int, sources: Sequence[int]) -> list[float]:
+    """networkx's `betweenness_centrality_subset(graph, sources, [target], normalized=False)` of
+    an undirected igraph graph, by vertex: each source's routes to `target` counted half.
+
+    Found from one breadth-first search, from the target: in an undirected graph a route from a
+    source to the target is a route from the target to that source, so the betweenness towards
+    one target is its betweenness out to the sources (`betweenness_subset` would search from
+    every source, as long as the whole betweenness)."""
+    return list(graph.betweenness(directed=False, sources=[target], targets=list(sources)))
 
 
 def betweenness_subset[N: Hashable](
@@ -39,6 +64,18 @@ def betweenness_subset[N: Hashable](
         directed=False, sources=[where[v] for v in sources], targets=[where[v] for v in targets]
     )
     return dict(zip(nodes, scores, strict=True))
+
+
+def hops[N: Hashable](graph: nx.Graph[N], sources: Iterable[N]) -> dict[N, dict[N, int]]:
+    """networkx's `single_source_shortest_path_length(graph, s)` of each source `s`: the number
+    of ties from `s` to everyone it reaches (one breadth-first search each)."""
+    small, nodes, where = _convert(graph)
+    wanted = list(dict.fromkeys(sources))
+    found = small.distances(source=[where[s] for s in wanted]) if wanted else []
+    return {
+        s: {v: int(d) for v, d in zip(nodes, row, strict=True) if d != math.inf}
+        for s, row in zip(wanted, found, strict=True)
+    }
 
 
 def constraint[N: Hashable](graph: nx.Graph[N], nodes: Iterable[N]) -> dict[N, float]:

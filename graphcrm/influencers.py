@@ -15,9 +15,11 @@ deal on them. A **gatekeeper** stands beside the decider: the decider listens to
 of the informal routes to the decider pass through them.
 
 **The rules, precisely.** The account's people are those who WORK_AT it. The Cypher of
-`cypher/influencers/` (plain Cypher, the same text on FalkorDB and Neo4j) finds them, their
-ties among themselves and their committee seats; the scores are computed here with networkx
-on that subgraph, since neither engine ships PageRank without a plug-in.
+`cypher/influencers/` finds them, their ties among themselves (the org chart's ties: one text
+per engine, the same rows) and their committee seats; their informal network is read from
+the path search's arrays (`graphcrm.projection`), which hold the same ties. The scores are
+computed here (PageRank in NumPy on networkx's Google matrix, betweenness by igraph), since
+neither engine ships PageRank without a plug-in.
 
 - **Formal** = (L − level + 1) / L, where level is the recorded rank (1 = top), else one below
   the level of the boss they REPORT_TO, else 1 for the head of a chart, else the bottom
@@ -68,13 +70,15 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import igraph as ig
 import networkx as nx
 import numpy as np
 
-from graphcrm import centrality, textable, words
+from graphcrm import centrality, projection, textable, words
 from graphcrm.errors import NotFound
 from graphcrm.paths import Cover, reach
 from graphcrm.picture import (
@@ -100,7 +104,6 @@ SENIOR = 0.5  # a figurehead's formal power, at least
 GATE_SHARE = 0.5  # share of routes to the decider through a gatekeeper: more than this
 CENTRAL = 0.5  # the network ingredient of someone called central, at least
 DAMPING = 0.85  # PageRank's damping factor
-INFORMAL_TYPES = ("KNOWS", "ALLY", "KIN", "INFLUENCES")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,19 +181,37 @@ def answer(store: Store, account: str, settings: Settings | None = None) -> Infl
     who works there, the decider, and the hidden influencers, gatekeepers and figureheads with
     their reasons, and the account's org chart. The rules are the module's. Raises `NotFound`
     for an unknown account.
+
+    The org chart's ties are the analysis's: one query reads them for both. The informal network
+    is taken from the path search's arrays (`graphcrm.projection`, in memory), so its
+    betweenness, the longest computation, runs while that query is at the database; how our
+    team reaches each person (`graphcrm.paths.reach`, a query of its own) is found after it,
+    while the scores are computed. Both on one other thread (the store is shared by threads, as
+    the viewer's is): two queries of ours at once only slowed each other on two cores.
     """
-    rows = store.run("influencers/people", {"account": account})
-    if not rows:
+    rows = store.run("influencers/chart", {"id": account})
+    if not rows or not rows[0]["is_account"]:
         raise NotFound(f"no account with id {account!r}")
-    account_name = rows[0]["account_name"] or account
-    chart = org_chart(store, account, settings)
+    name = rows[0]["account_name"] or account
     people = {r["id"]: r for r in rows if r["id"]}
-    if not people:
-        note = "nobody recorded as working at this account"
-        return InfluenceReport(account, account_name, None, (), (), (), (), {}, (note,), chart)
-    recorded = store.run("influencers/ties", {"account": account})
-    seats = {r["id"]: r for r in store.run("influencers/committee", {"account": account})}
-    return _analyse(account, account_name, people, recorded, seats, chart)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphcrm-influencers") as pool:
+        read = pool.submit(_chart_ties, store, account)
+        reached = pool.submit(reach, store, list(people), settings=settings)
+        ids = sorted(people)
+        network = _informal_network(projection.network(store), ids)
+        betweenness = centrality.betweenness_of(network)
+        ties = read.result()
+        levels, has_formal = _levels(people, ties)
+
+        def chart() -> OrgChart:
+            return _chart(rows, ties, levels, reached.result())
+
+        if not people:
+            note = "nobody recorded as working at this account"
+            return InfluenceReport(account, name, None, (), (), (), (), {}, (note,), chart())
+        seats = {r["id"]: r for r in store.run("influencers/committee", {"account": account})}
+        informal = (network, betweenness)
+        return _analyse(account, name, people, ties, informal, (levels, has_formal), seats, chart)
 
 
 def org_chart(store: Store, organisation: str, settings: Settings | None = None) -> OrgChart:
@@ -201,14 +222,43 @@ def org_chart(store: Store, organisation: str, settings: Settings | None = None)
     rows = store.run("influencers/chart", {"id": organisation})
     if not rows:
         raise NotFound(f"no account with id {organisation!r}")
+    people = {r["id"]: r for r in rows if r["id"]}
+    ties = _chart_ties(store, organisation)
+    levels, _ = _levels(people, ties)
+    return _chart(rows, ties, levels, reach(store, list(people), settings=settings))
+
+
+def _chart_ties(store: Store, organisation: str) -> tuple[Tie, ...]:
+    """The ties among the people of `organisation`, as `to_ties` gives them.
+
+    Read in bulk (`Store.scan`: a 500-person account's 4,000 ties in a third of the time), unless
+    a tie holds a value the bulk reply gives as text (the query's `plain`), then as usual."""
+    rows = store.scan("influencers/chart_ties", {"id": organisation})
+    if all(row[7] in (True, "true") for row in rows):
+        return tuple(
+            Tie(source, target, kind, None if strength is None else float(strength), context, since, contact)
+            for source, target, kind, strength, context, since, contact, _ in rows
+        )
+    return to_ties(store.run("influencers/chart_ties", {"id": organisation}))
+
+
+def _levels(people: Mapping[str, Mapping[str, Any]], ties: Iterable[Tie]) -> tuple[dict[str, int], bool]:
+    """`org_levels` of the people (by id) from their ranks and the REPORTS_TO ties."""
+    boss = {t.source: t.target for t in ties if t.type == "REPORTS_TO"}
+    return org_levels(list(people), {i: p["rank"] for i, p in people.items()}, boss)
+
+
+def _chart(
+    rows: Sequence[Mapping[str, Any]],
+    ties: tuple[Tie, ...],
+    levels: Mapping[str, int],
+    reached: Mapping[str, Cover],
+) -> OrgChart:
+    """The org chart of the `influencers/chart` rows, with the ties among them, everyone's level
+    (`org_levels`) and how our team reaches them."""
     people = [r for r in rows if r["id"]]
-    recorded = to_ties(store.run("influencers/chart_ties", {"id": organisation}))
-    depths = chart_levels(
-        {p["id"]: p["rank"] for p in people}, {t.source: t.target for t in recorded if t.type == "REPORTS_TO"}
-    )
-    reached = reach(store, [p["id"] for p in people], settings=settings)
     colleagues: dict[str, set[str]] = {p["id"]: set() for p in people}
-    for t in recorded:
+    for t in ties:
         if t.type != "REPORTS_TO" and t.source != t.target:
             colleagues[t.source].add(t.target)
             colleagues[t.target].add(t.source)
@@ -222,14 +272,14 @@ def org_chart(store: Store, organisation: str, settings: Settings | None = None)
                 name=p["name"] or p["id"],
                 title=p["title"],
                 rank=None if p["rank"] is None else int(p["rank"]),
-                depth=depths[p["id"]],
+                depth=levels[p["id"]] - 1,
                 rep=bool(p["rep"]),
                 ties=len(colleagues[p["id"]]),
                 cover=reached.get(p["id"]),
             )
             for p in people
         ),
-        ties=recorded,
+        ties=ties,
     )
 
 
@@ -240,15 +290,20 @@ def _analyse(
     account: str,
     account_name: str,
     people: Mapping[str, Mapping[str, Any]],
-    ties: Sequence[Mapping[str, Any]],
+    ties: Sequence[Tie],
+    informal_network: tuple[ig.Graph, Sequence[float]],
+    org: tuple[Mapping[str, int], bool],
     seats: Mapping[str, Mapping[str, Any]],
-    chart: OrgChart,
+    chart: Callable[[], OrgChart],
 ) -> InfluenceReport:
+    """The account's report from its people and the ties among them, its informal network
+    (`_informal_network`) with its betweenness (`centrality.betweenness_of`), everyone's level
+    and whether the account records a formal order (`org_levels`), and its committee seats;
+    `chart()`, the account's org chart, is asked for last."""
     ids = sorted(people)
     names = {i: people[i]["name"] or i for i in ids}
     notes: list[str] = []
-    boss = {t["source"]: t["target"] for t in ties if t["type"] == "REPORTS_TO"}
-    levels, has_formal = org_levels(ids, {i: people[i]["rank"] for i in ids}, boss)
+    levels, has_formal = org
     bottom = max(levels.values())
     formal = {i: (bottom - levels[i] + 1) / bottom for i in ids}
     if not has_formal:
@@ -264,9 +319,10 @@ def _analyse(
         )
 
     influence = _influence_graph(ids, ties)
-    informal_net = _informal_network(ids, ties)
+    informal_net, betweenness = informal_network
+    degree = dict(zip(ids, informal_net.degree(), strict=True))
     committee_pct = {i: float((seats.get(i) or {}).get("influence") or 0.0) for i in ids}
-    informal, ingredients, weights = _informal(influence, informal_net, committee_pct)
+    informal, ingredients, weights = _informal(ids, influence, informal_net, betweenness, committee_pct)
     if not weights:
         notes.append(
             "no influence, informal ties or committee seats recorded: informal power is "
@@ -284,7 +340,7 @@ def _analyse(
             informal=round(informal[i], 4),
             listened_to_by=influence.in_degree(i),  # the graph runs listener -> listened to
             listens_to=influence.out_degree(i),
-            ties=informal_net.degree(i),
+            ties=degree[i],
             listened=round(ingredients["listened"][i], 4),
             network=round(ingredients["network"][i], 4),
             committee=round(ingredients["committee"][i], 4),
@@ -315,30 +371,35 @@ def _analyse(
         decider=decider,
         people=tuple(ranked),
         hidden=_by_score(hidden),
-        gatekeepers=_gatekeepers(decider.id, influence, informal_net, ties, names),
+        gatekeepers=_gatekeepers(ids, decider.id, informal_net, ties, names),
         figureheads=_by_score(figureheads),
         weights=weights,
         notes=tuple(notes),
-        chart=chart,
+        chart=chart(),
     )
 
 
 def _informal(
-    influence: nx.DiGraph[str], network: nx.Graph[str], committee_pct: Mapping[str, float]
+    ids: Sequence[str],
+    influence: nx.DiGraph[str],
+    network: ig.Graph,
+    between: Sequence[float],
+    committee_pct: Mapping[str, float],
 ) -> tuple[dict[str, float], dict[str, dict[str, float]], dict[str, float]]:
-    """Informal power, its ingredients (0 where left out) and the weights used (see the rules)."""
-    degree = {i: float(d) for i, d in network.degree()}
-    betweenness = centrality.betweenness(network)
+    """Informal power, its ingredients (0 where left out) and the weights used (see the rules);
+    `network` is `_informal_network`'s (vertex i is ids[i]), `between` its betweenness."""
+    degree = _shares({i: float(d) for i, d in zip(ids, network.degree(), strict=True)})
+    betweenness = _shares(dict(zip(ids, between, strict=True)))
     ingredients = {
         "listened": _listened(influence),
-        "network": {i: (_share(degree, i) + _share(betweenness, i)) / 2 for i in network},
-        "committee": {i: _share(committee_pct, i) for i in network},
+        "network": {i: (degree[i] + betweenness[i]) / 2 for i in ids},
+        "committee": _shares(committee_pct),
     }
     used = {k: w for k, w in WEIGHTS.items() if len({round(v, 9) for v in ingredients[k].values()}) > 1}
     total = sum(used.values())
-    raw = {i: sum(w * ingredients[k][i] for k, w in used.items()) / total if total else 0.0 for i in network}
+    raw = {i: sum(w * ingredients[k][i] for k, w in used.items()) / total if total else 0.0 for i in ids}
     top = max(raw.values())
-    informal = {i: math.sqrt(raw[i] / top) if top else 0.0 for i in network}
+    informal = {i: math.sqrt(raw[i] / top) if top else 0.0 for i in ids}
     kept = {k: values if k in used else dict.fromkeys(values, 0.0) for k, values in ingredients.items()}
     return informal, kept, {k: round(w / total, 4) for k, w in used.items()}
 
@@ -366,26 +427,38 @@ def org_levels(
     return {i: bottom if lv is None else lv for i, lv in levels.items()}, bool(known or boss)
 
 
-def _influence_graph(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.DiGraph[str]:
+def _influence_graph(ids: Iterable[str], ties: Iterable[Tie]) -> nx.DiGraph[str]:
     """Who listens to whom: an edge listener → listened to, weighted by the tie's strength."""
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(ids)
     for t in ties:
-        if t["type"] == "INFLUENCES":
-            graph.add_edge(t["target"], t["source"], weight=_strength(t), context=t["context"])
+        if t.type == "INFLUENCES":
+            graph.add_edge(t.target, t.source, weight=_strength(t), context=t.context)
     return graph
 
 
-def _informal_network(ids: Iterable[str], ties: Iterable[Mapping[str, Any]]) -> nx.Graph[str]:
-    """Colleagues tied by KNOWS, ALLY, KIN or INFLUENCES, either way: one edge per pair."""
-    graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(ids)
-    graph.add_edges_from((t["source"], t["target"]) for t in ties if t["type"] in INFORMAL_TYPES)
-    return graph
+def _informal_network(net: projection.Network, ids: Sequence[str]) -> ig.Graph:
+    """Colleagues tied by KNOWS, ALLY, KIN or INFLUENCES, either way: one edge per pair; vertex
+    i is ids[i].
+
+    Read from the path search's arrays, which hold exactly those ties (and the org chart's,
+    marked `org`, left out here) into every person. Someone the arrays do not hold (written
+    since they were read, at the moment of a write) has no ties in it."""
+    at = np.array([net.position.get(person, -1) for person in ids], dtype=np.int64)
+    held = at >= 0
+    local = np.full(len(net.ids), -1, dtype=np.int64)  # position in the arrays -> vertex
+    local[at[held]] = np.flatnonzero(held)
+    starts, ends = net.start[at[held]], net.start[at[held] + 1]
+    counts = ends - starts
+    into = np.repeat(np.flatnonzero(held), counts)  # the vertex each tie goes into
+    ties = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    source = local[np.asarray(net.source)[ties]]
+    keep = (source >= 0) & ~np.asarray(net.org)[ties]
+    return centrality.undirected(len(ids), zip(source[keep].tolist(), into[keep].tolist(), strict=True))
 
 
-def _strength(tie: Mapping[str, Any]) -> float:
-    return DEFAULT_STRENGTH if tie["strength"] is None else float(tie["strength"])
+def _strength(tie: Tie) -> float:
+    return DEFAULT_STRENGTH if tie.strength is None else tie.strength
 
 
 def pagerank(
@@ -427,10 +500,10 @@ def _listened(influence: nx.DiGraph[str]) -> dict[str, float]:
     return result
 
 
-def _share(values: Mapping[str, float], person: str) -> float:
-    """`person`'s value as a share of the account's largest (0 when everyone has 0)."""
+def _shares(values: Mapping[str, float]) -> dict[str, float]:
+    """Each one's value as a share of the account's largest (0 when everyone has 0)."""
     top = max(values.values(), default=0.0)
-    return values[person] / top if top > 0 else 0.0
+    return {person: value / top if top > 0 else 0.0 for person, value in values.items()}
 
 
 def _decider(powers: Mapping[str, PersonPower], seats: Mapping[str, Mapping[str, Any]]) -> Finding:
@@ -451,23 +524,26 @@ def _decider(powers: Mapping[str, PersonPower], seats: Mapping[str, Mapping[str,
 
 
 def _gatekeepers(
+    ids: Sequence[str],
     decider: str,
-    influence: nx.DiGraph[str],
-    network: nx.Graph[str],
-    ties: Sequence[Mapping[str, Any]],
+    network: ig.Graph,
+    ties: Sequence[Tie],
     names: Mapping[str, str],
 ) -> tuple[Finding, ...]:
-    """Those the decider listens to, or through whom many informal routes to the decider pass."""
-    reachable = nx.node_connected_component(network, decider) - {decider}
-    halves = centrality.betweenness_subset(network, sorted(reachable), [decider])
-    routes = {v: 2 * share for v, share in halves.items()}  # each route to the decider once
-    listened = {t["source"]: t for t in ties if t["type"] == "INFLUENCES" and t["target"] == decider}
+    """Those the decider listens to, or through whom many informal routes to the decider pass;
+    `network` is `_informal_network`'s (vertex i is ids[i])."""
+    at = ids.index(decider)
+    around = sorted(set(network.subcomponent(at)) - {at})
+    reachable = {ids[v] for v in around}
+    halves = centrality.betweenness_towards(network, at, around)
+    routes = {v: 2 * share for v, share in zip(ids, halves, strict=True)}  # each route to the decider once
+    listened = {t.source: t for t in ties if t.type == "INFLUENCES" and t.target == decider}
     decider_name = names[decider]
     found = []
     for person in sorted(names):
         if person == decider:
             continue
-        others = len(reachable - {person})
+        others = len(reachable) - (person in reachable)
         share = routes.get(person, 0.0) / others if others else 0.0
         tie = listened.get(person)
         if tie is None and share <= GATE_SHARE:
@@ -475,7 +551,7 @@ def _gatekeepers(
         strength = _strength(tie) if tie else 0.0
         parts = []
         if tie is not None:
-            context = f": {tie['context']}" if tie["context"] else ""
+            context = f": {tie.context}" if tie.context else ""
             parts.append(f"{decider_name} listens to them (strength {strength:g}{context})")
         if share > 0:
             parts.append(f"{share:.0%} of the shortest informal routes to {decider_name} pass through them")

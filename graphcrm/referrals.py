@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -52,6 +54,7 @@ from graphcrm.store import Store
 from graphcrm.words import money
 
 OUTCOMES = ("won", "lost", "open")
+KEPT = 16  # answers kept per store (one per root asked), at one graph version (`answer`)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +134,12 @@ class ReferralReport:
     silent: tuple[Party, ...]  # won accounts that have referred no one
 
 
+_kept: weakref.WeakKeyDictionary[Store, tuple[Any, dict[str | None, ReferralReport]]] = (
+    weakref.WeakKeyDictionary()
+)
+_lock = threading.Lock()
+
+
 def answer(store: Store, root: str | None = None) -> ReferralReport:
     """The referral cascades from won accounts (or from the account `root`) and the best referrers.
 
@@ -139,7 +148,28 @@ def answer(store: Store, root: str | None = None) -> ReferralReport:
     made the referrals ranked by reach, and the won accounts that have referred no one. The
     rules are the module's. Example, seed `apex`: from 恒远物流 Hengyuan, 3 generations reach 5
     accounts and win 1,050,000.
+
+    The answer is kept with the store until the graph changes (`Store.version`, which every
+    write moves), as the path search keeps its arrays: the referrals are a few rows, but
+    FalkorDB finds them only by looking at every node (it has no index of relationships by
+    type), so asking again costs one version query instead.
     """
+    version = store.version()
+    with _lock:
+        kept_version, reports = _kept.get(store, (None, {}))
+        if kept_version == version and root in reports:
+            return reports[root]
+    report = _answer(store, root)
+    with _lock:  # under the version read before the answer: a write meanwhile is read again next time
+        kept_version, reports = _kept.get(store, (None, {}))
+        reports = dict(reports) if kept_version == version else {}
+        reports[root] = report
+        _kept[store] = (version, dict(list(reports.items())[-KEPT:]))
+    return report
+
+
+def _answer(store: Store, root: str | None) -> ReferralReport:
+    """`answer`, read from the database."""
     won = {row["id"]: row for row in store.run("referrals/won")}
     won_dates = {id_: sorted(row["won_dates"]) for id_, row in won.items()}
     edges = _referrals(store.run("referrals/referrals"), won_dates)

@@ -7,14 +7,15 @@ import random
 import networkx as nx
 import pytest
 
-from graphcrm import queries
+from graphcrm import centrality, projection, queries
 from graphcrm.errors import NotFound
-from graphcrm.influencers import WEIGHTS, pagerank
+from graphcrm.influencers import WEIGHTS, _chart_ties, _informal_network, pagerank
 from graphcrm.influencers import answer as influencers
 from graphcrm.ingest.files import import_path
+from graphcrm.picture import to_ties
 
 HD = "hd.dingsheng"
-QUERIES = ("influencers/people", "influencers/ties", "influencers/committee")
+QUERIES = ("influencers/chart", "influencers/committee")
 
 
 @pytest.fixture
@@ -197,8 +198,8 @@ def _own_pagerank(graph: nx.DiGraph, alpha: float = 0.85, rounds: int = 500) -> 
 def test_pagerank_is_the_textbook_one(seeds):
     store = seeds("hidden-decider")
     graph = nx.DiGraph()  # who listens to whom in the seed: listener -> listened to
-    graph.add_nodes_from(r["id"] for r in store.run("influencers/people", {"account": HD}))
-    for tie in store.run("influencers/ties", {"account": HD}):
+    graph.add_nodes_from(r["id"] for r in store.run("influencers/chart", {"id": HD}))
+    for tie in store.run("influencers/chart_ties", {"id": HD}):
         if tie["type"] == "INFLUENCES":
             graph.add_edge(tie["target"], tie["source"], weight=tie["strength"])
     shuffle = random.Random(7)
@@ -215,7 +216,50 @@ def test_pagerank_is_the_textbook_one(seeds):
 
 def test_the_queries_are_one_plain_cypher_text_for_both_engines():
     """Neither engine gets its own variant: the Neo4j lint (tests/test_cypher_lint.py) checks
-    the very text FalkorDB runs."""
+    the very text FalkorDB runs. (The org chart's ties have one per engine: they give the same
+    rows, `test_the_ties_read_in_bulk_are_the_ties_read_as_usual`, and the same answers,
+    tests/test_engines_agree.py.)"""
     for name in QUERIES:
         assert queries.load(name, "falkordb") == queries.load(name, "neo4j")
         assert not list(queries.cypher_dir().glob(f"{name}.*.cypher"))
+
+
+def test_the_ties_read_in_bulk_are_the_ties_read_as_usual(seeded):
+    """`_chart_ties` reads in bulk (Store.scan) what `to_ties` makes of the usual rows; a tie
+    holding a value the bulk reply would give as text (here a date as true/false) is read as usual."""
+    store = seeded("hidden-decider")
+    usual = to_ties(store.run("influencers/chart_ties", {"id": HD}))
+    assert len(usual) > 40 and _chart_ties(store, HD) == usual
+    since_true = "MATCH (:Person {id: $a})-[r:INFLUENCES]->(:Person {id: $b}) SET r.since = true"
+    store.write([(since_true, {"a": "hd.xiao-wang", "b": "hd.president"})])
+    odd = to_ties(store.run("influencers/chart_ties", {"id": HD}))
+    assert True in {t.since for t in odd} and _chart_ties(store, HD) == odd
+
+
+def test_the_informal_network_of_the_arrays_is_the_one_of_the_ties(seeds):
+    """The path search's arrays give the informal network the ties give: KNOWS, ALLY, KIN and
+    INFLUENCES among the account's people, either way, one edge per pair."""
+    store = seeds("hidden-decider", "jinchang", "xuri")
+    for account in (HD, "jinchang.jinchang", "xuri.xuri"):
+        ids = sorted(r["id"] for r in store.run("influencers/chart", {"id": account}) if r["id"])
+        where = {person: i for i, person in enumerate(ids)}
+        ties = to_ties(store.run("influencers/chart_ties", {"id": account}))
+        pairs = {
+            tuple(sorted((where[t.source], where[t.target])))
+            for t in ties
+            if t.type in ("KNOWS", "ALLY", "KIN", "INFLUENCES")
+        }
+        network = _informal_network(projection.network(store), ids)
+        assert pairs and {tuple(sorted(e)) for e in network.get_edgelist()} == pairs
+
+
+def test_betweenness_towards_one_target_is_networkx():
+    """The gatekeepers' share of routes: from one search from the decider, what networkx counts
+    from every colleague."""
+    for graph in (nx.gnm_random_graph(60, 150, seed=3), nx.karate_club_graph()):
+        target = 0
+        sources = sorted(nx.node_connected_component(graph, target) - {target})
+        small = centrality.undirected(len(graph), graph.edges())
+        ours = centrality.betweenness_towards(small, target, sources)
+        theirs = nx.betweenness_centrality_subset(graph, sources, [target], normalized=False)
+        assert ours == pytest.approx([theirs[v] for v in range(len(graph))], abs=1e-9)

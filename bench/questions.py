@@ -1,0 +1,109 @@
+"""Time three questions of issue 17 on a database already imported, beside networkx:
+`python -m bench.questions --db /tmp/mdb --data bench/data/M`.
+
+- hidden influencers of one account (`graphcrm.influencers.answer`; the target: < 100 ms at M),
+- brokers among each open opportunity's committee (`graphcrm.brokers.answer`), beside
+  networkx's betweenness restricted to the committee (bench/baseline.py),
+- referrals (`graphcrm.referrals.answer`), beside networkx's cascades; the answer is kept per
+  graph version, so also "referrals, new version": the first ask after a write.
+
+Every question is asked once before timing (the server loads the graph on the first query, the
+path search's arrays are read once per graph version), then `--runs` times: medians in ms, with
+the load average before and after (other jobs on the machine slow every figure).
+`--answers FILE` writes every answer as JSON, to check that a change leaves them the same
+(`--compare FILE`). Opens the database, never writes to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import baseline
+from graphcrm import brokers, influencers, projection, referrals
+from graphcrm.settings import Settings
+from graphcrm.store import open_store
+
+TODAY = dt.date(2026, 11, 23)  # the generator's "today" (bench/run.py)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="a database imported from --data")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parent / "data" / "M")
+    parser.add_argument("--account", default="b.acc-000379", help="the account of the influencers")
+    parser.add_argument("--opportunities", type=int, default=10, help="open opportunities for brokers")
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--no-baseline", action="store_true", help="skip networkx (loading M takes a while)")
+    parser.add_argument("--answers", type=Path, help="write every answer here as JSON")
+    parser.add_argument("--compare", type=Path, help="check every answer against this JSON")
+    args = parser.parse_args(argv)
+    manifest = json.loads((args.data / "manifest.json").read_text())
+    opportunities = manifest["open_opportunities"][: args.opportunities]
+    settings = Settings(today=TODAY)
+    ours: dict[str, float] = {}
+    with open_store(args.db) as store:
+        projection.network(store)  # read once per graph version, whatever the question
+        questions: dict[str, Callable[[Any], Any]] = {
+            "influencers": lambda a: influencers.answer(store, a, settings),
+            "brokers": lambda o: brokers.answer(store, opportunity=o),
+            "referrals": lambda _: referrals.answer(store),
+        }
+        over = {"influencers": [args.account], "brokers": opportunities, "referrals": [None]}
+        answers = {name: [_plain(ask(x)) for x in over[name]] for name, ask in questions.items()}
+        load = os.getloadavg()[0]
+        for name, ask in questions.items():
+            ours[name] = _median_ms(ask, over[name], args.runs)
+        # the answer is kept per graph version: forgotten before each ask, as after a write
+        ours["referrals, new version"] = _median_ms(
+            lambda _: (referrals._kept.clear(), referrals.answer(store)), [None], args.runs
+        )
+        print(f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    if args.answers:
+        args.answers.write_text(json.dumps(answers, ensure_ascii=False, sort_keys=True, indent=1))
+    if args.compare:
+        before = json.loads(args.compare.read_text())
+        for name in answers:
+            same = json.loads(json.dumps(answers[name])) == before[name]
+            print(f"{name}: answers {'the same' if same else 'DIFFER'} as {args.compare}")
+    theirs: dict[str, float] = {}
+    if not args.no_baseline:
+        base = baseline.load(args.data, settings)
+        theirs["influencers"] = _median_ms(
+            lambda a: baseline.nx_influencers(base, a), [args.account], args.runs
+        )
+        theirs["brokers"] = _median_ms(lambda o: baseline.nx_brokers(base, o), opportunities, 1)
+        theirs["referrals"] = _median_ms(lambda _: baseline.nx_referrals(base), [None], args.runs)
+    print(f"{'question':<24} {'graphcrm ms':>12} {'networkx ms':>12}")
+    for name, ms in ours.items():
+        other = f"{theirs[name]:12.2f}" if name in theirs else f"{'':>12}"
+        print(f"{name:<24} {ms:12.2f} {other}")
+
+
+def _median_ms(ask: Callable[[Any], Any], over: list[Any], runs: int) -> float:
+    """The median over `runs` rounds of each round's median over `over`, in ms."""
+    rounds = []
+    for _ in range(runs):
+        times = []
+        for x in over:
+            started = time.perf_counter()
+            ask(x)
+            times.append(time.perf_counter() - started)
+        rounds.append(statistics.median(times))
+    return statistics.median(rounds) * 1000
+
+
+def _plain(report: Any) -> Any:
+    return dataclasses.asdict(report)
+
+
+if __name__ == "__main__":
+    main()
