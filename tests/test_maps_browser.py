@@ -161,14 +161,19 @@ def test_each_kind_of_informal_line_can_be_hidden(server, browser):  # noqa: F81
     page.close()
 
 
-def click_node(page, graph: str, node: str) -> None:
-    """Click a node where it is drawn on screen."""
+def node_point(page, graph: str, node: str) -> tuple[float, float]:
+    """Where a node is drawn on screen (page coordinates)."""
     where = page.evaluate(
         f"""() => {{ const n = window.graphcrmNetworks[{graph!r}];
         return n.canvasToDOM(n.getPositions([{node!r}])[{node!r}]); }}"""
     )
     box = page.locator(f"#{graph}").bounding_box()
-    page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    return box["x"] + where["x"], box["y"] + where["y"]
+
+
+def click_node(page, graph: str, node: str) -> None:
+    """Click a node where it is drawn on screen."""
+    page.mouse.click(*node_point(page, graph, node))
 
 
 def test_clicking_a_person_opens_their_card_beside_the_map(server, browser):  # noqa: F811
@@ -242,11 +247,6 @@ def test_an_organisation_on_a_person_map_opens_its_own_page(server, browser):  #
     assert panel.locator("a", has_text="Find a warm path").count() == 0  # not a person
     page.locator("button", has_text="Close").click()
     with page.expect_navigation():
-        where = page.evaluate(
-            f"""() => {{ const n = window.graphcrmNetworks[{graph!r}];
-            return n.canvasToDOM(n.getPositions(['jinchang.jinchang'])['jinchang.jinchang']); }}"""
-        )
-        box = page.locator(f"#{graph}").bounding_box()
-        page.mouse.dblclick(box["x"] + where["x"], box["y"] + where["y"])
+        page.mouse.dblclick(*node_point(page, graph, "jinchang.jinchang"))
     assert page.url.endswith("/accounts/jinchang.jinchang")
     page.close()
