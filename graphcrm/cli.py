@@ -95,23 +95,12 @@ def _folder(url: str | None) -> Path | None:
     return Path(target.removeprefix("file://").removeprefix("file:"))
 
 
-def _wake(url: str | None, linger: float) -> None:
-    """Have the embedded database's server started now, in the background, when it is to be kept
-    (`linger`) and none runs: it loads the database while the command imports its modules."""
-    folder = _folder(url) if linger > 0 else None
-    if folder is not None and "\x00" not in str(folder):
-        from graphcrm.store.embedded import EmbeddedServer
-
-        EmbeddedServer(folder, linger=linger).wake()
-
-
 def with_store(command: Callable[..., Any] | None = None, *, preload: tuple[str, ...] = ()) -> Any:
     """Add `--db URL` to a command and hand it the opened store, closed afterwards.
 
     `preload`: the modules the command imports (`@with_store(preload=("graphcrm.paths",))`),
-    imported before the store is opened. Without a server running, an embedded database's keeper
-    is asked for first (`_wake`): it loads the database (about 1.5 s at 100,000 people) while
-    these imports run (about 0.5 s: numpy, pandas, networkx), not after them."""
+    imported before the store is opened. (Starting the server before these imports, to overlap
+    the two, let two commands at once each start a server on one folder: not done.)"""
     if command is None:
         return functools.partial(with_store, preload=preload)
 
@@ -126,7 +115,6 @@ def with_store(command: Callable[..., Any] | None = None, *, preload: tuple[str,
     @functools.wraps(command)
     def wrapper(db_url: str | None, **kwargs: Any) -> Any:
         linger = _linger()
-        _wake(db_url, linger)
         for name in preload:
             importlib.import_module(name)
         store = open_store(db_url, linger=linger)

@@ -256,8 +256,7 @@ def _alive(pid: int, name_part: str | None = None) -> bool:
         return False
 
 
-# The keepers this process started, by folder: `EmbeddedServer.wake` starts one before the store
-# is opened, and `start_or_attach` then waits for that one rather than starting another.
+# The keepers this process started, by folder: one still running is used again.
 _keepers: dict[Path, subprocess.Popen[bytes]] = {}
 
 
@@ -296,22 +295,6 @@ class EmbeddedServer:
         self._info_path = self.folder / "server.json"
 
     # -- starting and attaching ---------------------------------------------------------
-
-    def wake(self) -> None:
-        """Have a keeper start the server of an existing folder now, when none runs and this
-        server is to linger, without waiting for it: the server loads the database (seconds at
-        100,000 people) while this process does other work (the command line imports the
-        question's modules meanwhile); `start_or_attach` then waits for that keeper's server."""
-        if self.linger <= 0 or not self.folder.is_dir():
-            return
-        with self.lock:
-            try:
-                lock_fd = self._try_lock()
-            except OSError:
-                return  # `start_or_attach` says what is wrong
-            if lock_fd is not None:  # no server holds the folder
-                os.close(lock_fd)
-                _spawn_keeper(self.folder, self.linger)
 
     def start_or_attach(self) -> str:
         """Make sure a server runs for the folder; return its socket path."""
