@@ -1,4 +1,4 @@
-// The write lock: one writer at a time (imports, edits), so that two writers leave the graph
+// The write lock on Neo4j (FalkorDB keeps it in a key: FalkorDBStore.claim_lock): one writer at a time (imports, edits), so that two writers leave the graph
 // as the same writes one after the other would (graphcrm/store/lock.py). A lease: `holder`
 // holds it until `until` (the server's clock, in ms) and renews it while it writes; it is free
 // when nobody holds it, when its lease ran out, or when the caller names the holder as one to

@@ -123,6 +123,16 @@ class Store(ABC):
         write, so that two writers leave the graph as if one ran after the other. Nests."""
         return self.write_lock.held()
 
+    def claim_lock(self, holder: str, steal: str | None, lease_ms: int) -> str | None:
+        """Take or renew the write lock's lease for `holder` (see `graphcrm.store.lock`) when it is
+        free, ours, expired or held by `steal`; in one atomic step. Who holds it afterwards."""
+        rows = self.run("store/lock", {"holder": holder, "steal": steal, "lease": lease_ms})
+        return rows[0]["holder"]
+
+    def release_lock(self, holder: str) -> None:
+        """Release the write lock if `holder` still holds it."""
+        self.run("store/unlock", {"holder": holder})
+
     def batch_applied(self, batch: str) -> bool:
         """Whether the last batch written to the graph was the one with token `batch`."""
         rows = self.run("store/version")

@@ -9,10 +9,11 @@ numbered from 0 in the order they were loaded) and then its values. A value is a
 its payload: 0 null (skipped), 1 bool (1 byte), 2 double (8), 3 string (NUL-ended UTF-8),
 4 integer (8, signed), 5 array (an 8-byte length, then the values). Little-endian throughout.
 `BEGIN` refuses a key that exists, so the graph is built under a scratch key beside the real one,
-given the same indexes and constraint, the write lock (held by this writer) and the version node,
-and then put in the real one's place with `RENAME`, which is atomic: readers see the old graph or
-the new one, a failure before the rename (or a `kill -9`) leaves the real graph untouched, and
-the scratch key is deleted (by the next writer, when the process died).
+given the same indexes and constraint and the version node, and then put in the real one's place
+with `RENAME`, which is atomic: readers see the old graph or the new one, a failure before the
+rename (or a `kill -9`) leaves the real graph untouched, and the scratch key is deleted (by the
+next writer, when the process died). The write lock, held by this writer, is a key beside the
+graph (`FalkorDBStore.claim_lock`), which the swap leaves alone.
 
 Measured on this machine at scale M (100,000 people, 1,000,000 ties): see docs/performance.md.
 """
@@ -186,12 +187,10 @@ def bulk_create(
     store: FalkorDBStore,
     nodes: Iterable[BulkNode],
     rels: Iterable[BulkRel],
-    holder: str,
-    lease_ms: int,
     sent: Callable[[int, int], None] | None = None,
 ) -> None:
     """Build the graph of `nodes` and `rels` under a scratch key and put it in place of the
-    store's graph, which must hold no `Node` (the caller holds the write lock, as `holder`, and
+    store's graph, which must hold no `Node` (the caller holds the write lock and
     checked that). `sent(nodes, rels)` is called after each command (progress). On any failure,
     before the rename, the scratch key is deleted and the store's graph is as it was."""
     from graphcrm.store.falkordb import params_header
@@ -220,7 +219,6 @@ def bulk_create(
         for name, params in (
             ("import/bulk_version", {"created": created, "version": number or 0}),
             ("store/touch", {"batch": secrets.token_hex(12)}),
-            ("import/bulk_lock", {"holder": holder, "lease": lease_ms}),
         ):
             graph.query(params_header(params) + queries.load(name, store.engine))
         store.write_lock.check()

@@ -42,6 +42,22 @@ LOAD_TIMEOUT_S = 1800  # how long to wait for a server still loading a large dat
 RECOVER_S = 30.0  # how long to keep bringing back an embedded server that went away
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _RESOLVE_IDS = "MATCH (n) WHERE id(n) IN $ids RETURN id(n) AS internal, n.id AS id"
+# The write lock (`claim_lock`): KEYS[1] the lock's key; ARGV holder, the holder to replace ("" for
+# none), the lease in ms. Free when the key is absent (never taken, released, or expired).
+_CLAIM = """
+local current = redis.call('GET', KEYS[1])
+if (not current) or current == ARGV[1] or (ARGV[2] ~= '' and current == ARGV[2]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+  return ARGV[1]
+end
+return current
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
 
 
 class FalkorDBStore(Store):
@@ -327,6 +343,23 @@ class FalkorDBStore(Store):
             if "already" not in str(exc):
                 raise
 
+    @property
+    def lock_key(self) -> str:
+        """The key beside the graph that holds the write lock's lease (`claim_lock`)."""
+        return f"{self.graph_name}.write-lock"
+
+    def claim_lock(self, holder: str, steal: str | None, lease_ms: int) -> str | None:
+        """The write lock as a key with an expiry, set by a script (atomic on the server): a
+        MERGEd lock node is not, in FalkorDB (see `graphcrm.store.lock`). A bulk import's
+        RENAME replaces the graph but not this key: the writer keeps its lock."""
+        key = self.lock_key
+        held = self._call(lambda: self._db.connection.eval(_CLAIM, 1, key, holder, steal or "", lease_ms))
+        return _text(held)
+
+    def release_lock(self, holder: str) -> None:
+        key = self.lock_key
+        self._call(lambda: self._db.connection.eval(_RELEASE, 1, key, holder))
+
     def bulk_create(
         self,
         nodes: Iterable[BulkNode],
@@ -337,16 +370,14 @@ class FalkorDBStore(Store):
         put in its place at once, when ours holds no `Node`; False (nothing done) otherwise, or
         when a value is one the protocol cannot carry exactly (the caller writes in batches)."""
         from graphcrm.store import bulk
-        from graphcrm.store.lock import LEASE_MS
 
-        holder = self.write_lock.holder
-        if holder is None:
+        if self.write_lock.holder is None:
             raise RuntimeError("bulk_create needs the write lock held (Store.exclusive)")
         bulk.discard_scratch(self)
         if self.read("MATCH (n:Node) RETURN n.id AS id LIMIT 1"):
             return False
         try:
-            bulk.bulk_create(self, nodes, rels, holder, LEASE_MS, sent)
+            bulk.bulk_create(self, nodes, rels, sent)
         except bulk._Unsupported:  # a value the protocol cannot carry: nothing swapped in
             bulk.discard_scratch(self)
             return False
@@ -547,3 +578,8 @@ def _index_target(statement: str) -> tuple[str, str]:
     label = statement.split(":", 1)[1].split(")", 1)[0].strip()
     prop = statement.rsplit(".", 1)[1].split(")", 1)[0].strip()
     return label, prop
+
+
+def _text(value: Any) -> str | None:
+    """A reply of redis as text (it answers bytes)."""
+    return value.decode("utf-8") if isinstance(value, bytes) else value
