@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,9 @@ from graphcrm.store import Store
 
 DEFAULT_STRENGTH = 0.5  # a tie with no recorded strength (a reports-to tie: Settings.org_chart_strength)
 ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either way
+# The tie types an introduction travels (cypher/paths/network_ties.cypher).
+NETWORK_TIES = frozenset({"KNOWS", "KIN", "ALLY", "INFLUENCES", "REPORTS_TO"})
+PATCH_MAX = 5_000  # people a write touched beyond which the network is read again instead
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
 STABLE_READS = 3  # reads tried for one during which no write landed
 _EPOCH = dt.date(1970, 1, 1)  # days of last contact are counted from it
@@ -162,7 +166,7 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
     people.sort(key=lambda row: row[1])
     ids = [str(row[1]) for row in people]
     keys = [row[0] for row in people]
-    rep = [row[2] in (True, "true", 1) for row in people]
+    rep = _flags([row[2] for row in people]).tolist()
     lookup = _key_lookup(keys)
     sources: list[np.ndarray] = []
     targets: list[np.ndarray] = []
@@ -183,9 +187,7 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
         strength = _numbers(columns[2])
         strengths.append(strength[known])
         contacts.append(_days(columns[3])[known])
-        orgs.append(
-            np.fromiter((v in (True, "true", 1) for v in columns[4]), dtype=bool, count=len(rows))[known]
-        )
+        orgs.append(_flags(columns[4])[known])
     source, target, strength, contact, org = (
         np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
         for parts, dtype in (
@@ -196,7 +198,22 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
             (orgs, bool),
         )
     )
-    order = np.lexsort((source, target))  # by target, then source: a stable, id-ordered search
+    return _assemble(version, ids, rep, source, target, strength, contact, org)
+
+
+def _assemble(
+    version: tuple[Any, Any],
+    ids: list[str],
+    rep: list[bool],
+    source: np.ndarray,
+    target: np.ndarray,
+    strength: np.ndarray,
+    contact: np.ndarray,
+    org: np.ndarray,
+) -> Network:
+    """The network of these ties (positions into `ids`), ordered by target, then source, then
+    the tie's own values: one order whatever order the ties came in (a read, or `patch`)."""
+    order = np.lexsort((org, contact, strength, source, target))
     start = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(target, minlength=len(ids)), out=start[1:])
     return Network(
@@ -212,11 +229,77 @@ def read_network(store: Store, version: tuple[Any, Any] = (None, None)) -> Netwo
     )
 
 
+def patch(store: Store, before: tuple[Any, Any], people: set[str]) -> None:
+    """Bring the kept network up to a write just made, when only the ties of `people` (and
+    they themselves) changed: their ties are read again and put in place of theirs, instead of
+    the whole network being read again at the next question (seconds at scale S under imports,
+    issue 17). The caller still holds the write lock, so no other write came between: the
+    network kept must be at `before`, the version the write started from, else nothing is done
+    (the next question reads it all). A person of `people` no longer in the graph: nothing
+    either (deletes are rare; the next question reads it all)."""
+    if not _lock.acquire(blocking=False):
+        return  # a read runs: it sees the version move and reads again
+    try:
+        kept = _cache.get(store)
+        version = store.version()
+        if kept is None or kept.version != before or None in version or version == before:
+            return
+        if len(people) > PATCH_MAX:
+            return
+        fresh = _patched(store, kept, version, sorted(people))
+        if fresh is not None:
+            _cache[store] = fresh
+            _save(store.cache_dir, fresh)
+    finally:
+        _lock.release()
+
+
+def _patched(store: Store, kept: Network, version: tuple[Any, Any], people: list[str]) -> Network | None:
+    rows = store.scan("paths/people_of", {"ids": people})
+    found = dict(zip((str(row[0]) for row in rows), _flags([row[1] for row in rows]).tolist(), strict=True))
+    if any(person in kept.position and person not in found for person in people):
+        return None  # someone was deleted
+    ids, rep = kept.ids, list(kept.rep)
+    added = sorted(set(found) - set(kept.position))
+    if added:
+        ids = sorted([*kept.ids, *added])
+        position = {person: i for i, person in enumerate(ids)}
+        moved = np.fromiter((position[person] for person in kept.ids), dtype=np.int64, count=len(kept.ids))
+        rep = [False] * len(ids)
+        for person, is_rep in zip(kept.ids, kept.rep, strict=True):
+            rep[position[person]] = is_rep
+    else:
+        position, moved = kept.position, np.arange(len(kept.ids), dtype=np.int64)
+    for person, is_rep in found.items():
+        rep[position[person]] = is_rep
+    touched = np.zeros(len(kept.ids), dtype=bool)
+    touched[[kept.position[p] for p in people if p in kept.position]] = True
+    keep = ~touched[kept.target]  # the ties into the touched people are read again
+    rows = store.scan("paths/network_ties_into", {"ids": people})
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    sources, targets = (
+        np.fromiter((position.get(str(k), -1) for k in column), dtype=np.int64, count=len(column))
+        for column in columns[:2]
+    )
+    known = (sources >= 0) & (targets >= 0)
+    org = _flags(columns[4])
+    return _assemble(
+        version,
+        ids,
+        rep,
+        np.concatenate([moved[kept.source[keep]], sources[known]]),
+        np.concatenate([moved[kept.target[keep]], targets[known]]),
+        np.concatenate([kept.strength[keep], _numbers(columns[2])[known]]),
+        np.concatenate([kept.contact[keep], _days(columns[3])[known]]),
+        np.concatenate([kept.org[keep], org[known]]),
+    )
+
+
 _ARRAYS = ("start", "source", "strength", "contact", "org")
 
 
 def _folder_name(version: tuple[Any, Any]) -> str:
-    return f"paths-{version[0]}-{version[1]}"
+    return f"paths2-{version[0]}-{version[1]}"  # 2: ties in full-key order (`_assemble`)
 
 
 def _load(cache: Path | None, version: tuple[Any, Any]) -> Network | None:
@@ -284,6 +367,11 @@ def _days(column: tuple[Any, ...]) -> np.ndarray:
     text = pd.Series(column, dtype=object).astype("string").str.slice(0, 10)
     dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     return ((dates - pd.Timestamp(_EPOCH)).dt.days).to_numpy(dtype=float, na_value=np.nan)
+
+
+def _flags(column: Sequence[Any]) -> np.ndarray:
+    """Booleans as the engines answer them (True, or "true" as text)."""
+    return np.fromiter((v in (True, "true", 1) for v in column), dtype=bool, count=len(column))
 
 
 def _numbers(column: tuple[Any, ...]) -> np.ndarray:

@@ -100,7 +100,7 @@ def test_the_path_arrays_are_kept_per_version_and_gone_after_forget(embedded_sto
     store = embedded_store
     import_path(store, seed_path("jinchang"), progress=False)
     first = projection.network(store)
-    kept = store.cache_dir / f"paths-{first.version[0]}-{first.version[1]}"
+    kept = store.cache_dir / projection._folder_name(first.version)
     assert sorted(p.name for p in kept.iterdir()) == [
         f"{n}.npy" for n in sorted(("contact", "ids", "org", "rep", "source", "start", "strength"))
     ]

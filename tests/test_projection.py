@@ -1,0 +1,83 @@
+"""The path search's network kept up to date by the writes of the process that keeps it.
+
+Issue 17: under imports landing all the time, a viewer read the whole network again after each
+one (seconds at scale S). An import now reads again only the ties into the people it touched and
+puts them in place (`graphcrm.projection.patch`): the result must be the network a full read
+gives, array for array, on both engines.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from graphcrm import projection
+from graphcrm.ingest.files import import_path
+
+
+def _same(a: projection.Network, b: projection.Network) -> None:
+    assert a.version == b.version
+    assert a.ids == b.ids and a.rep == b.rep
+    for name in ("start", "source", "org"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    for name in ("strength", "contact"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), name
+
+
+def _no_full_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was read again in full")
+
+    monkeypatch.setattr(projection, "read_network", refuse)
+    monkeypatch.setattr(projection, "_load", lambda *args: None)
+
+
+def test_an_import_patches_the_kept_network_into_what_a_full_read_gives(seeded, write_files, monkeypatch):
+    store = seeded("jinchang")
+    projection.network(store)
+    folder = write_files(
+        {
+            "people.csv": "id,name,is_rep\n"
+            "a.new1,新人 New One,false\n"
+            "a.0new,新人 New Zero,true\n"  # sorts before every seed id: every position moves
+            "jinchang.li-qiong,李琼 Li Qiong,true\n",  # an existing person becomes a rep
+            "ties.csv": "source,target,type,strength,last_contact\n"
+            "a.new1,jinchang.li-qiong,KNOWS,0.9,2026-11-01\n"
+            "a.0new,a.new1,REPORTS_TO,,\n"
+            "a.0new,jinchang.li-qiong,INFLUENCES,0.4,\n"
+            "jinchang.li-qiong,a.new1,KIN,0.7,2025-01-31\n",
+        }
+    )
+    real = projection.read_network
+    with monkeypatch.context() as patched:
+        _no_full_read(patched)
+        import_path(store, folder, progress=False)
+        kept = projection.network(store)
+    _same(kept, real(store, store.version()))
+    assert kept.rep[kept.position["jinchang.li-qiong"]] and kept.rep[kept.position["a.0new"]]
+
+
+def test_a_reimport_that_changes_a_tie_patches_it(seeded, write_files, monkeypatch):
+    store = seeded("jinchang")
+    net = projection.network(store)
+    lo, _ = net.ties_into(net.position["jinchang.li-qiong"])
+    asker = net.ids[net.source[lo]]
+    tie = f"{asker},jinchang.li-qiong,KNOWS,0.15,2026-12-01"
+    folder = write_files({"ties.csv": f"source,target,type,strength,last_contact\n{tie}\n"})
+    real = projection.read_network
+    with monkeypatch.context() as patched:
+        _no_full_read(patched)
+        import_path(store, folder, progress=False)
+        kept = projection.network(store)
+    _same(kept, real(store, store.version()))
+
+
+def test_a_network_kept_at_another_version_is_not_patched_but_read_again(seeded, write_files):
+    store = seeded("jinchang")
+    projection.network(store)
+    store.write([("MATCH (p:Person {id: 'jinchang.li-qiong'}) SET p.note = 'x'", {})])  # not an import
+    folder = write_files({"people.csv": "id,name\na.new1,New One\n"})
+    import_path(store, folder, progress=False)
+    kept = projection.network(store)
+    _same(kept, projection.read_network(store, store.version()))
+    assert "a.new1" in kept.position
