@@ -9,8 +9,9 @@ of parties without a tie of their own that he connects are listed. With no parti
 ranked by Burt's effective size (non-redundant contacts), with his constraint (low = many
 holes) beside it.
 
-The question's functions: `answer` ranks the brokers, `as_text` writes them as the terminal
-shows them (the viewer shows the same table).
+The question's functions: `answer` ranks the brokers, `BrokerReport.does` says what each
+does in a seller's words, and `as_text` writes them as the terminal shows them (the viewer shows
+the same sentences, with the measures in a details view).
 """
 
 from __future__ import annotations
@@ -39,10 +40,25 @@ class Broker:
     constraint: float
 
 
+SHOWN_PAIRS = 3  # pairs a sentence names; the others are counted
+
+
 @dataclasses.dataclass(frozen=True)
 class BrokerReport:
     parties: tuple[Person, ...]
     brokers: tuple[Broker, ...]
+
+    def does(self, broker: Broker) -> str:
+        """What a broker does, in a seller's words, to follow the name (the measures are for a
+        details view): "connects 3 pairs of them who do not know each other: A and B; …"."""
+        pairs = [f"{a} and {b}" for a, b in broker.bridges]
+        shown = "; ".join(pairs[:SHOWN_PAIRS])
+        more = f"; and {len(pairs) - SHOWN_PAIRS} more" if len(pairs) > SHOWN_PAIRS else ""
+        who = "of them" if self.parties else "of their contacts"
+        if not pairs:
+            return "is on the shortest way between some of them, beside others."
+        count = "1 pair" if len(pairs) == 1 else f"{len(pairs)} pairs"
+        return f"connects {count} {who} who do not know each other: {shown}{more}."
 
 
 def answer(
@@ -142,20 +158,19 @@ def _bridged_around(graph: nx.Graph[str], broker: str) -> list[tuple[str, str]]:
 
 
 def as_text(report: BrokerReport) -> str:
-    """The brokers as the terminal shows them: whom they are among, then a table."""
+    """The brokers as the terminal shows them: whom they are among, a sentence for each, then
+    Burt's measures in a short table."""
     head = (
         f"Brokers among {', '.join(p.name for p in report.parties)}"
         if report.parties
         else "Brokers (whole graph)"
     )
+    if not report.brokers:
+        return f"{head}\nNobody connects people who do not know each other here."
+    lines = [head, *(f"{n}. {b.name} {report.does(b)}" for n, b in enumerate(report.brokers, 1))]
     rows = [
-        {
-            "broker": b.name,
-            "score": b.score,
-            "effective size": b.effective_size,
-            "constraint": b.constraint,
-            "bridges": "; ".join(f"{a} ~ {c}" for a, c in b.bridges),
-        }
+        {"broker": b.name, "score": b.score, "effective size": b.effective_size, "constraint": b.constraint}
         for b in report.brokers
     ]
-    return head + "\n" + textable.render(rows, ["broker", "score", "effective size", "constraint", "bridges"])
+    table = textable.render(rows, ["broker", "score", "effective size", "constraint"])
+    return "\n".join(lines) + "\n\nDetails (Burt's measures: score, effective size, constraint)\n" + table

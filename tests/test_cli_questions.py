@@ -50,7 +50,14 @@ def test_chain_lists_kissingers_asks(ask):
 
 def test_brokers_table(ask):
     out = ask("brokers", "--among", "kissinger.farmer,kissinger.rothschild,kissinger.wb-president").output
-    assert out.splitlines()[3].startswith("基辛格 Kissinger  3")
+    lines = out.splitlines()
+    assert lines[1] == (
+        "1. 基辛格 Kissinger connects 3 pairs of them who do not know each other: 穷老农 the poor farmer "
+        "and 罗斯切尔德伯爵 Count Rothschild; 穷老农 the poor farmer and 世界银行行长 President of the World "
+        "Bank; 罗斯切尔德伯爵 Count Rothschild and 世界银行行长 President of the World Bank."
+    )
+    assert lines[3] == "Details (Burt's measures: score, effective size, constraint)"
+    assert lines[6].startswith("基辛格 Kissinger  3")
 
 
 def test_committee_summary(ask):

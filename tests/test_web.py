@@ -202,3 +202,15 @@ def test_uploads_never_confirmed_are_removed_after_an_hour(client, tmp_path):
     )
     assert report.status_code == 200
     assert not stale.exists() and fresh.exists()
+
+
+def test_brokers_are_explained_in_a_sentence_with_the_measures_in_details(client):
+    """Issue 16: brokers in a sentence, Burt's terms only in a details view."""
+    page = client.get(
+        "/brokers", query_string={"among": "kissinger.farmer,kissinger.rothschild,kissinger.wb-president"}
+    ).get_data(as_text=True)
+    listed, details = page.split("<details>")
+    text = re.sub(r"<[^>]+>", "", listed)
+    assert "基辛格 Kissinger connects 3 pairs of them who do not know each other" in text
+    assert "Effective size" not in listed and "Constraint" not in listed and "structural" not in listed
+    assert "Effective size" in details and "Constraint" in details
