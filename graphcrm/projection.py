@@ -17,6 +17,7 @@ again: at 100,000 people and a million ties, a read is seconds and a load millis
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -27,7 +28,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ def warmth_key(settings: Settings) -> tuple[Any, ...]:
 
 
 _cache: weakref.WeakKeyDictionary[Store, Network] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: a read may land an import in a test's hook
 
 
 def network(store: Store) -> Network:
@@ -138,6 +139,14 @@ def network(store: Store) -> Network:
     person's internal id to a new one, and ties would be pinned on the wrong person. Should
     writes keep landing, the last read (its people, and the ties among them: `read_network`)
     is used, kept under the version read before it, so that the next call reads it again."""
+    version = store.version()
+    cached = _cache.get(store)
+    if cached is not None and cached.version == version:
+        return cached  # without the lock: a patch (below) waits for it, readers should not
+    version = store.version()
+    cached = _cache.get(store)
+    if cached is not None and cached.version == version:
+        return cached  # without the lock, which a write being patched holds (`patching`)
     with _lock:
         version = store.version()
         cached = _cache.get(store)
@@ -210,10 +219,15 @@ def _assemble(
     strength: np.ndarray,
     contact: np.ndarray,
     org: np.ndarray,
+    *,
+    ordered: bool = False,
 ) -> Network:
-    """The network of these ties (positions into `ids`), ordered by target, then source, then
-    the tie's own values: one order whatever order the ties came in (a read, or `patch`)."""
-    order = np.lexsort((org, contact, strength, source, target))
+    """The network of these ties (positions into `ids`), ordered by target, then source (the
+    search's order), unless `ordered` says they are already."""
+    if not ordered:
+        order = np.lexsort((source, target))
+        source, strength, contact, org = source[order], strength[order], contact[order], org[order]
+        target = target[order]
     start = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(target, minlength=len(ids)), out=start[1:])
     return Network(
@@ -222,24 +236,30 @@ def _assemble(
         position={person: i for i, person in enumerate(ids)},
         rep=rep,
         start=start,
-        source=source[order],
-        strength=strength[order],
-        contact=contact[order],
-        org=org[order],
+        source=source,
+        strength=strength,
+        contact=contact,
+        org=org,
     )
 
 
-def patch(store: Store, before: tuple[Any, Any], people: set[str]) -> None:
-    """Bring the kept network up to a write just made, when only the ties of `people` (and
-    they themselves) changed: their ties are read again and put in place of theirs, instead of
-    the whole network being read again at the next question (seconds at scale S under imports,
-    issue 17). The caller still holds the write lock, so no other write came between: the
-    network kept must be at `before`, the version the write started from, else nothing is done
-    (the next question reads it all). A person of `people` no longer in the graph: nothing
-    either (deletes are rare; the next question reads it all)."""
-    if not _lock.acquire(blocking=False):
-        return  # a read runs: it sees the version move and reads again
-    try:
+@contextlib.contextmanager
+def patching(store: Store, people: set[str]) -> Iterator[None]:
+    """Around a write of this process that touches only `people` (and their ties): the kept
+    network is patched after it, where it is at the version the write starts from, instead of
+    read in full at the next question (seconds at scale S under imports, issue 17): only the
+    ties into those people are read again and put in place of theirs. Questions that find the
+    version moved meanwhile wait for the patch (an import writes in batches: one asked between
+    two would read the whole network of a half-written import). The caller holds the write lock,
+    so no other write comes between. Nothing is patched when the write fails, when it touches
+    more than `PATCH_MAX` people, or when a person of `people` is no longer in the graph (a
+    delete): the next question reads it all."""
+    if _cache.get(store) is None:  # no network kept: nothing to patch, nobody to hold back
+        yield
+        return
+    with _lock:
+        before = store.version()
+        yield
         kept = _cache.get(store)
         version = store.version()
         if kept is None or kept.version != before or None in version or version == before:
@@ -250,8 +270,6 @@ def patch(store: Store, before: tuple[Any, Any], people: set[str]) -> None:
         if fresh is not None:
             _cache[store] = fresh
             _save(store.cache_dir, fresh)
-    finally:
-        _lock.release()
 
 
 def _patched(store: Store, kept: Network, version: tuple[Any, Any], people: list[str]) -> Network | None:
@@ -282,24 +300,35 @@ def _patched(store: Store, kept: Network, version: tuple[Any, Any], people: list
         for column in columns[:2]
     )
     known = (sources >= 0) & (targets >= 0)
-    org = _flags(columns[4])
-    return _assemble(
-        version,
-        ids,
-        rep,
-        np.concatenate([moved[kept.source[keep]], sources[known]]),
-        np.concatenate([moved[kept.target[keep]], targets[known]]),
-        np.concatenate([kept.strength[keep], _numbers(columns[2])[known]]),
-        np.concatenate([kept.contact[keep], _days(columns[3])[known]]),
-        np.concatenate([kept.org[keep], org[known]]),
-    )
+    added_ties = [
+        targets[known],
+        sources[known],
+        _numbers(columns[2])[known],
+        _days(columns[3])[known],
+        _flags(columns[4])[known],
+    ]
+    order = np.lexsort((added_ties[1], added_ties[0]))
+    added_ties = [column[order] for column in added_ties]
+    # the ties kept are in order (positions moved by `moved` keep it): the read ones go in
+    # where they belong, by target then source, as `_assemble` orders a full read
+    target, source = moved[kept.target[keep]], moved[kept.source[keep]]
+    size = len(ids)
+    at = np.searchsorted(target * size + source, added_ties[0] * size + added_ties[1], side="right")
+    merged = [
+        np.insert(column, at, new)
+        for column, new in zip(
+            (target, source, kept.strength[keep], kept.contact[keep], kept.org[keep]), added_ties, strict=True
+        )
+    ]
+    target, source, strength, contact, org = merged
+    return _assemble(version, ids, rep, source, target, strength, contact, org, ordered=True)
 
 
 _ARRAYS = ("start", "source", "strength", "contact", "org")
 
 
 def _folder_name(version: tuple[Any, Any]) -> str:
-    return f"paths2-{version[0]}-{version[1]}"  # 2: ties in full-key order (`_assemble`)
+    return f"paths-{version[0]}-{version[1]}"
 
 
 def _load(cache: Path | None, version: tuple[Any, Any]) -> Network | None:

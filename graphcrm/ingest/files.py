@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,24 +127,23 @@ def apply_plan(
         return ImportResult(plan.counts, written=False)
     with store.exclusive():  # from the check to the last write: no other writer in between
         _check(store, plan, read_problems)
-        before = store.version()
-        plan.write(store, progress=progress)
-        _patch_paths(store, before, plan)
+        with _paths_patched(store, plan):
+            plan.write(store, progress=progress)
     return ImportResult(plan.counts, written=True)
 
 
-def _patch_paths(store: Store, before: tuple[Any, Any], plan: Plan) -> None:
-    """Bring the path search's network, where this process keeps one (a viewer), up to the
-    import: only the people it wrote and the ends of its ties are read again
-    (`graphcrm.projection.patch`). A process that never loaded the network has none to keep."""
+def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:
+    """Around the write: the path search's network, where this process keeps one (a viewer),
+    brought up to the import by reading again only the people it wrote and the ends of its ties
+    (`graphcrm.projection.patching`). A process that never loaded the network has none to keep."""
     projection = sys.modules.get("graphcrm.projection")
     if projection is None:
-        return
+        return nullcontext()
     people = {node.id for node in plan.nodes.values() if node.label == "Person"}
     for rel in plan.rels:
         if rel.type in projection.NETWORK_TIES:
             people.update((rel.source, rel.target))
-    projection.patch(store, before, people)
+    return projection.patching(store, people)
 
 
 def _check(store: Store, plan: Plan, read_problems: Sequence[str]) -> None:

@@ -112,7 +112,7 @@ class WriteLock:
                     f"been writing for over {WAIT_S:.0f} s; try again when it is done"
                 )
             time.sleep(pause)
-            pause = min(pause * 2, 0.5)
+            pause = min(pause * 2, 0.1)  # waiters poll often: imports queue behind each other
 
 
 def _gone(holder: str, prefix: str) -> bool:
