@@ -39,8 +39,6 @@ from graphcrm.store import Store
 
 DEFAULT_STRENGTH = 0.5  # a tie with no recorded strength (a reports-to tie: Settings.org_chart_strength)
 ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either way
-# The tie types an introduction travels (cypher/paths/network_ties.cypher).
-NETWORK_TIES = frozenset({"KNOWS", "KIN", "ALLY", "INFLUENCES", "REPORTS_TO"})
 PATCH_MAX = 5_000  # people a write touched beyond which the network is read again instead
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
 STABLE_READS = 3  # reads tried for one during which no write landed

@@ -24,6 +24,8 @@ ASK_LABEL = "Ask"
 SYMMETRIC_TIES = ("KNOWS", "ALLY", "OPPOSES", "KIN")
 DIRECTED_TIES = ("INFLUENCES", "REPORTS_TO", "TIED_TO")
 TIE_TYPES = SYMMETRIC_TIES + DIRECTED_TIES
+# The ties an introduction travels (cypher/paths/network_ties.cypher: the warm-path search's network).
+NETWORK_TIES = frozenset({"KNOWS", "KIN", "ALLY", "INFLUENCES", "REPORTS_TO"})
 RELATIONSHIP_TYPES = (*TIE_TYPES, "WORKS_AT", "REFERRED", "IN_COMMITTEE", "FOR")
 
 ACCOUNT_KINDS = ("customer", "prospect")

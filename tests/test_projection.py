@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graphcrm import projection
+from graphcrm import edits, projection
 from graphcrm.ingest.files import import_path
 
 
@@ -86,3 +86,22 @@ def test_a_network_kept_at_another_version_is_not_patched_but_read_again(seeded,
     kept = projection.network(store)
     _same(kept, projection.read_network(store, store.version()))
     assert "a.new1" in kept.position
+
+
+def test_edits_from_the_viewer_patch_the_network(seeded, monkeypatch):
+    """A logged contact, a new person, a new tie to them, a removed tie: each patched, not read again."""
+    store = seeded("jinchang")
+    projection.network(store)
+    real = projection.read_network
+    for edit in (
+        lambda: edits.log_contact(store, "jinchang.li-qiong", "jinchang.zhao-zhigang", date="2026-12-01"),
+        lambda: edits.set_person(store, "x.new-friend", name="新朋友 New Friend"),
+        lambda: edits.set_tie(store, "jinchang.li-qiong", "x.new-friend", "knows", strength="0.8"),
+        lambda: edits.set_tie(store, "jinchang.xu-ming", "x.new-friend", "reports to"),
+        lambda: edits.remove_tie(store, "jinchang.li-qiong", "jinchang.zhao-zhigang", "knows"),
+    ):
+        with monkeypatch.context() as patched:
+            _no_full_read(patched)
+            edit()
+            kept = projection.network(store)
+        _same(kept, real(store, store.version()))

@@ -8,9 +8,8 @@ ids, so re-importing the same files changes nothing.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,13 @@ from graphcrm.ingest.plan import Absent, Plan, Where
 from graphcrm.ingest.stages import StageMap, closed, read_stage_map
 from graphcrm.ingest.tabular import Table, TableError, clip, read_csv, stream_csv, unopenable
 from graphcrm.ingest.workbook import read_xlsx
+from graphcrm.kept import paths_patched
 from graphcrm.schema import (
     ACCOUNT_KINDS,
     ACCOUNT_STATUSES,
     ATTITUDES,
     NATURES,
+    NETWORK_TIES,
     OPPORTUNITY_STATUSES,
     ORG_KINDS,
     REFERRAL_OUTCOMES,
@@ -133,17 +134,13 @@ def apply_plan(
 
 
 def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:
-    """Around the write: the path search's network, where this process keeps one (a viewer),
-    brought up to the import by reading again only the people it wrote and the ends of its ties
-    (`graphcrm.projection.patching`). A process that never loaded the network has none to keep."""
-    projection = sys.modules.get("graphcrm.projection")
-    if projection is None:
-        return nullcontext()
+    """The path search's network kept current by this import (`graphcrm.kept`): the people it
+    writes and the ends of its introduction ties are all it touches there."""
     people = {node.id for node in plan.nodes.values() if node.label == "Person"}
     for rel in plan.rels:
-        if rel.type in projection.NETWORK_TIES:
+        if rel.type in NETWORK_TIES:
             people.update((rel.source, rel.target))
-    return projection.patching(store, people)
+    return paths_patched(store, people)
 
 
 def _check(store: Store, plan: Plan, read_problems: Sequence[str]) -> None:
