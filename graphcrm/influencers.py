@@ -149,6 +149,7 @@ class ChartPerson:
     rep: bool  # one of our team
     ties: int  # colleagues there they are tied to informally (KNOWS, ALLY, OPPOSES, KIN, INFLUENCES)
     cover: Cover | None = None  # how our team reaches them (`graphcrm.paths.reach`); None: no warm path
+    stances: tuple[str, ...] = ()  # on the open buying committees they sit on, distinct, sorted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -276,6 +277,7 @@ def _chart(
                 rep=bool(p["rep"]),
                 ties=len(colleagues[p["id"]]),
                 cover=reached.get(p["id"]),
+                stances=tuple(sorted(set(p["stances"] or ()))),
             )
             for p in people
         ),
@@ -688,7 +690,8 @@ def picture(report: InfluenceReport | OrgChart, limit: int = DEFAULT_LIMIT) -> P
         power = powers.get(p.id)
         found = marks.get(p.id, [])
         reach = words.reach(p.cover.rep_name, p.cover.hops) if p.cover else words.reach(None, None)
-        about = [p.name, p.title, reach, _rank_line(p.rank, p.depth, bottom)]
+        stance = " / ".join(words.stance(s) for s in p.stances)  # on the open committees
+        about = [p.name, p.title, reach, stance, _rank_line(p.rank, p.depth, bottom)]
         if power:
             about.append(f"formal power {power.formal:.2f}, informal power {power.informal:.2f}")
             about.append(f"listened to by {power.listened_to_by}, informal ties {power.ties}")
@@ -706,7 +709,7 @@ def picture(report: InfluenceReport | OrgChart, limit: int = DEFAULT_LIMIT) -> P
                 size=round(size, 2),
                 level=p.depth,
                 detail=p.title,
-                note=reach,
+                note=f"{reach}\n{stance}" if stance else reach,
             )
         )
 

@@ -447,3 +447,15 @@ def test_unknown_ids_and_bad_parameters(apex):
         account_map(apex, "apex.apex", limit=0)
     with pytest.raises(ValueError, match="unknown stage"):
         committee_map(apex, APEX_OPP, stage="later", settings=TODAY)
+
+
+def test_account_cards_say_where_committee_members_stand(seeds):
+    """Issue 16: the org chart's cards carry the stance of those on an open buying committee."""
+    store = seeds("apex")
+    got = nodes(account_map(store, "apex.apex"))
+    assert got["apex.chen-hong"].note.split("\n")[-1] == "blocker (works against us)"
+    assert got["apex.li-qing"].note.split("\n")[-1] == "champion (for us)"
+    assert "blocker (works against us)" in got["apex.chen-hong"].title.split("\n")
+    chart = influencers.answer(store, "apex.apex").chart
+    outside = [p.id for p in chart.people if not p.stances]  # on no open committee: reach only
+    assert outside and all("\n" not in (got[i].note or "") for i in outside)
