@@ -214,3 +214,15 @@ def test_brokers_are_explained_in_a_sentence_with_the_measures_in_details(client
     assert "基辛格 Kissinger connects 3 pairs of them who do not know each other" in text
     assert "Effective size" not in listed and "Constraint" not in listed and "structural" not in listed
     assert "Effective size" in details and "Constraint" in details
+
+
+def test_an_account_s_facts_are_labelled_and_leave_out_what_is_not_recorded(client):
+    def facts(account: str) -> str:
+        page = client.get(f"/accounts/{account}").get_data(as_text=True)
+        return re.search(r'<p class="facts">(.*?)</p>', page).group(1)
+
+    assert facts("apex.apex") == (
+        "prospect · electronic equipment manufacturing · tier A · status: prospect · revenue 0 · "
+        "potential 1,500,000"
+    )
+    assert facts("apex.our-company") == "other · telecommunications (enterprise services) · tier –"
