@@ -270,7 +270,7 @@ def warmest(
     costs = net.costs(settings)
     flags_by_id = {a.id: a.reason for a in _avoided(store.run("paths/competitors"))}
     found: dict[str, list[str] | None] = {}
-    for hostile, ids in _by_hostile(store, targets).items():
+    for hostile, ids in _by_hostile(store, net, targets).items():
         for target in ids:
             best = _search(net, costs, target, None, set(hostile) - {target}, max_hops, 1)
             found[target] = best[0] if best else None
@@ -325,7 +325,7 @@ def covered(
     """
     settings = settings or Settings.from_env()
     net = projection.network(store)
-    groups = _by_hostile(store, people)
+    groups = _by_hostile(store, net, people)
     everyone = _all_hostile(store, net)
     found = {p for ids in groups.values() for p in ids if _reached(net, settings, everyone, max_hops, p)}
     for hostile, ids in groups.items():
@@ -348,7 +348,7 @@ def reach(
     settings = settings or Settings.from_env()
     net = projection.network(store)
     found: dict[str, tuple[str, int]] = {}
-    for hostile, ids in _by_hostile(store, people).items():
+    for hostile, ids in _by_hostile(store, net, people).items():
         nearest, hops = _reach(net, settings, hostile, max_hops)
         for person in ids:
             at = net.position.get(person)
@@ -359,14 +359,22 @@ def reach(
     return {person: Cover(rep, names.get(rep, rep), hops) for person, (rep, hops) in found.items()}
 
 
-def _by_hostile(store: Store, people: Iterable[str]) -> dict[frozenset[str], list[str]]:
-    """`people` (ids, each once) by the set of people a path to them must avoid."""
+def _by_hostile(
+    store: Store, net: projection.Network, people: Iterable[str]
+) -> dict[frozenset[str], list[str]]:
+    """`people` (ids, each once) by the set of people a path to them must avoid. Each person's
+    set is kept with the network (the graph's version): a committee asks it for its members
+    twice (`covered`, `warmest`), the next steps for every open committee."""
     wanted = list(dict.fromkeys(people))
+    unknown = [person for person in wanted if ("hostile", person) not in net.memo]
+    if unknown:
+        for row in store.run("paths/hostile", {"targets": unknown}):
+            net.memo[("hostile", row["id"])] = frozenset(h["id"] for h in row["hostile"] if h.get("id"))
     groups: dict[frozenset[str], list[str]] = {}
-    if wanted:
-        for row in store.run("paths/hostile", {"targets": wanted}):
-            hostile = frozenset(h["id"] for h in row["hostile"] if h.get("id"))
-            groups.setdefault(hostile, []).append(row["id"])
+    for person in wanted:
+        hostile = net.memo.get(("hostile", person))
+        if hostile is not None:  # None: not in the graph (the query returns no row for them)
+            groups.setdefault(hostile, []).append(person)
     return groups
 
 

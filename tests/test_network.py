@@ -202,10 +202,11 @@ def test_account_map_marks_the_hidden_decider_and_the_figureheads(seeds):
         **{f"hd.vp-{x}": 1 for x in "abcde"},
     }
     wang = got["hd.xiao-wang"].title.split("\n")
-    assert wang[:5] == [
+    assert wang[:6] == [
         "小王 Xiao Wang",
         "规划专员 Planning Specialist (drafts the President's briefings)",
         "via 欧阳平 Ouyang Ping, 2 steps",
+        "neutral",  # on the open buying committee
         "rank 3 (level 3 of 3 on the org chart)",
         "formal power 0.33, informal power 1.00",
     ]
