@@ -604,12 +604,19 @@ def test_uploads_with_hostile_names_write_nothing_outside_their_folder(
     _, store = demo_db
     before, version = snapshot(store), store.version()
     uploads = Path(app.config["UPLOAD_DIR"])
-    outside = {p for p in uploads.parent.rglob("*")} - {p for p in uploads.rglob("*")}
+    # the database's own cache (the path search's arrays, saved again after an import) aside
+    kept = app.extensions["graphcrm_store"].cache_dir
+
+    def outside_uploads() -> set[Path]:
+        files = {p for p in uploads.parent.rglob("*") if kept is None or not p.is_relative_to(kept)}
+        return files - set(uploads.rglob("*"))
+
+    outside = outside_uploads()
     headers = {"X-CSRF-Token": _csrf(client)}
     data = {"files": [(io.BytesIO(b"id,name\nx.up1,Uploaded\n"), name)], "dry_run": "0"}
     response = client.post(route, data=data, headers=headers, content_type="multipart/form-data")
     _check_response(response, route)
-    assert {p for p in uploads.parent.rglob("*")} - {p for p in uploads.rglob("*")} == outside
+    assert outside_uploads() == outside
     if response.status_code == 200 and "Nothing was imported" in response.get_data(as_text=True):
         assert store.version() == version  # the page lists the problems (a workbook that is not one)
     elif response.status_code == 200:

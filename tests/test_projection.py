@@ -94,7 +94,7 @@ def test_edits_from_the_viewer_patch_the_network(seeded, monkeypatch):
     projection.network(store)
     real = projection.read_network
     for edit in (
-        lambda: edits.log_contact(store, "jinchang.li-qiong", "jinchang.zhao-zhigang", date="2026-12-01"),
+        lambda: edits.log_contact(store, "jinchang.li-qiong", "jinchang.zhao-zhigang", date="2026-11-01"),
         lambda: edits.set_person(store, "x.new-friend", name="新朋友 New Friend"),
         lambda: edits.set_tie(store, "jinchang.li-qiong", "x.new-friend", "knows", strength="0.8"),
         lambda: edits.set_tie(store, "jinchang.xu-ming", "x.new-friend", "reports to"),

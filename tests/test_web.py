@@ -209,7 +209,7 @@ def test_brokers_are_explained_in_a_sentence_with_the_measures_in_details(client
     page = client.get(
         "/brokers", query_string={"among": "kissinger.farmer,kissinger.rothschild,kissinger.wb-president"}
     ).get_data(as_text=True)
-    listed, details = page.split("<details>")
+    listed, details = page.split("<details data-ours>")
     text = re.sub(r"<[^>]+>", "", listed)
     assert "基辛格 Kissinger connects 3 pairs of them who do not know each other" in text
     assert "Effective size" not in listed and "Constraint" not in listed and "structural" not in listed
