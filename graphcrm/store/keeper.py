@@ -113,7 +113,11 @@ def stop(folder: Path, timeout_s: float = STOP_WAIT_S) -> str:
     with contextlib.suppress(ProcessLookupError):
         os.kill(info.owner_pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout_s
-    while _alive(info.server_pid, "redis-server") and time.monotonic() < deadline:
+    # until the keeper is gone too: it reaps its server and removes server.json as it ends (a
+    # server that has just exited is not running, but its process is there until reaped)
+    while (_alive(info.server_pid, "redis-server") or _alive(info.owner_pid, KEEPER_MODULE)) and (
+        time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     return f"stopped the server of {folder}"
 
