@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib
 import json
 import math
 import os
@@ -85,24 +84,8 @@ def open_store(url: str | None, **options: Any) -> Store:
     return open_it(url, **options)
 
 
-def _folder(url: str | None) -> Path | None:
-    """The folder of an embedded database (`--db`, else the default), None for a server's URL."""
-    from graphcrm.store import default_url
-
-    target = url or default_url()
-    if "://" in target and not target.startswith("file:"):
-        return None
-    return Path(target.removeprefix("file://").removeprefix("file:"))
-
-
-def with_store(command: Callable[..., Any] | None = None, *, preload: tuple[str, ...] = ()) -> Any:
-    """Add `--db URL` to a command and hand it the opened store, closed afterwards.
-
-    `preload`: the modules the command imports (`@with_store(preload=("graphcrm.paths",))`),
-    imported before the store is opened. (Starting the server before these imports, to overlap
-    the two, let two commands at once each start a server on one folder: not done.)"""
-    if command is None:
-        return functools.partial(with_store, preload=preload)
+def with_store(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add `--db URL` to a command and hand it the opened store, closed afterwards."""
 
     @click.option(
         "--db",
@@ -114,10 +97,7 @@ def with_store(command: Callable[..., Any] | None = None, *, preload: tuple[str,
     )
     @functools.wraps(command)
     def wrapper(db_url: str | None, **kwargs: Any) -> Any:
-        linger = _linger()
-        for name in preload:
-            importlib.import_module(name)
-        store = open_store(db_url, linger=linger)
+        store = open_store(db_url, linger=_linger())
         try:
             return command(store, **kwargs)
         finally:
@@ -177,7 +157,7 @@ STAGE_MAP = click.option(
 @click.argument("path", type=FILE_PATH)
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @STAGE_MAP
-@with_store(preload=("graphcrm.ingest.files",))
+@with_store
 def import_command(store: Store, path: Path, dry_run: bool, stage_map: Path | None) -> None:
     """Import a folder of CSV files, one CSV, an XLSX workbook, or a .jsonl export."""
     from graphcrm.ingest.files import import_path
@@ -191,7 +171,7 @@ def import_command(store: Store, path: Path, dry_run: bool, stage_map: Path | No
     "--rep", "rep_id", required=True, metavar="REP_ID", help="The id of our rep whose export it is."
 )
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store(preload=("graphcrm.ingest.files", "graphcrm.ingest.linkedin"))
+@with_store
 def import_linkedin(store: Store, path: Path, rep_id: str, dry_run: bool) -> None:
     """Import LinkedIn's Connections.csv: people, their companies, and KNOWS ties from the rep."""
     from graphcrm.ingest.files import apply_plan
@@ -207,7 +187,7 @@ def import_linkedin(store: Store, path: Path, rep_id: str, dry_run: bool) -> Non
     "--rep", "rep_id", required=True, metavar="REP_ID", help="The id of our rep whose address book it is."
 )
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store(preload=("graphcrm.ingest.contacts",))
+@with_store
 def import_contacts_command(store: Store, path: Path, rep_id: str, dry_run: bool) -> None:
     """Import an address book (a vCard .vcf file or Google Contacts' CSV export): people, their
     organisations, KNOWS ties from the rep, and the relations between the contacts."""
@@ -226,7 +206,7 @@ def import_contacts_command(store: Store, path: Path, rep_id: str, dry_run: bool
     help="A CSV with columns crm_role, role: your contact roles as D, E, S, U (empty: a seat with no role).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store(preload=("graphcrm.ingest.files", "graphcrm.ingest.salesforce"))
+@with_store
 def import_salesforce(
     store: Store, folder: Path, stage_map: Path | None, role_map: Path | None, dry_run: bool
 ) -> None:
@@ -255,7 +235,7 @@ def import_salesforce(
     help="An address the rep writes from besides their e-mail in the graph (repeat for each).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing (counts only, no addresses).")
-@with_store(preload=("graphcrm.ingest.interactions",))
+@with_store
 def import_interactions_command(
     store: Store, files: tuple[Path, ...], rep_id: str, me: tuple[str, ...], dry_run: bool
 ) -> None:
@@ -272,7 +252,7 @@ def import_interactions_command(
 @click.argument("path", type=FILE_PATH)
 @STAGE_MAP
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@with_store(preload=("graphcrm.ingest.files", "graphcrm.ingest.hubspot"))
+@with_store
 def import_hubspot(store: Store, path: Path, stage_map: Path | None, dry_run: bool) -> None:
     """Import HubSpot's export of companies, contacts and deals (CSV or XLSX files in a folder)."""
     from graphcrm.ingest.files import apply_plan
@@ -311,7 +291,7 @@ def demo_command(store: Store) -> None:
 
 @main.command()
 @json_option
-@with_store(preload=("graphcrm.stats",))
+@with_store
 def stats(store: Store, as_json: bool) -> None:
     """What the database holds: people, accounts, opportunities and ties, counted."""
     from graphcrm import stats as counts
@@ -431,7 +411,7 @@ def _parse_param(text: str) -> tuple[str, Any]:
     "files in a folder; xlsx: one workbook with those sheets (both open safely in Excel).",
 )
 @click.option("--person", "person_id", metavar="ID", help="Everything held on this one person, as JSON.")
-@with_store(preload=("graphcrm.export",))
+@with_store
 def export(store: Store, out: Path | None, fmt: str | None, person_id: str | None) -> None:
     """Write the graph (JSON lines, which `import` accepts back), the import files, or one person."""
     from graphcrm.export import export_to, person_json
@@ -518,7 +498,7 @@ def _emit(report: Any, as_json: bool, text: Callable[[Any], str]) -> None:
     help="Days for a tie's warmth to halve (default 365).",
 )
 @json_option
-@with_store(preload=("graphcrm.paths",))
+@with_store
 def path(
     store: Store,
     target: str,
@@ -552,7 +532,7 @@ def path(
 @click.option("--from", "source", metavar="PERSON", help="Start from this person (default: any of our reps).")
 @click.option("--k", default=3, show_default=True, type=click.IntRange(1, 50), help="How many chains.")
 @json_option
-@with_store(preload=("graphcrm.chains",))
+@with_store
 def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) -> None:
     """Chains of asks that win TARGET's yes (a person's name, email, pinyin spelling or id):
     through whom they listen to, or a broker's asks."""
@@ -575,7 +555,7 @@ def chain(store: Store, target: str, source: str | None, k: int, as_json: bool) 
 @click.option("--opportunity", metavar="OPPORTUNITY", help="The parties: this opportunity's committee.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
 @json_option
-@with_store(preload=("graphcrm.brokers",))
+@with_store
 def brokers_command(
     store: Store, among: str | None, opportunity: str | None, limit: int, as_json: bool
 ) -> None:
@@ -591,7 +571,7 @@ def brokers_command(
 @click.argument("opportunity")
 @click.option("--stage", type=click.Choice(list(STAGES)), help="Weigh by influence in this buying stage.")
 @json_option
-@with_store(preload=("graphcrm.committee",))
+@with_store
 def committee_command(store: Store, opportunity: str, stage: str | None, as_json: bool) -> None:
     """The buying committee of OPPORTUNITY (its name or id): roles, stances, blocs, support per
     stage, coverage, risks, next contacts."""
@@ -606,7 +586,7 @@ def committee_command(store: Store, opportunity: str, stage: str | None, as_json
 @main.command("influencers")
 @click.argument("account")
 @json_option
-@with_store(preload=("graphcrm.influencers",))
+@with_store
 def influencers_command(store: Store, account: str, as_json: bool) -> None:
     """Who really decides at ACCOUNT (its name or id): hidden influencers, gatekeepers,
     figureheads, with reasons."""
@@ -620,7 +600,7 @@ def influencers_command(store: Store, account: str, as_json: bool) -> None:
     "--from", "root", metavar="ACCOUNT", help="One account's cascade (default: every won account's)."
 )
 @json_option
-@with_store(preload=("graphcrm.referrals",))
+@with_store
 def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
     """How referrals spread from won accounts: generations, reach, value, conversion, best referrers."""
     from graphcrm import lookup, referrals
@@ -630,7 +610,7 @@ def referrals_command(store: Store, root: str | None, as_json: bool) -> None:
 
 @main.command("priority")
 @json_option
-@with_store(preload=("graphcrm.priority",))
+@with_store
 def priority_command(store: Store, as_json: bool) -> None:
     """Account priority: A+/A/B/C from existing revenue × potential (seed 001), and the 80/20 line."""
     from graphcrm import priority
@@ -642,7 +622,7 @@ def priority_command(store: Store, as_json: bool) -> None:
 @main.command("next")
 @click.option("--rep", metavar="REP", help="One of our reps (name, email or id); default: the whole team.")
 @json_option
-@with_store(preload=("graphcrm.next_steps",))
+@with_store
 def next_command(store: Store, rep: str | None, as_json: bool) -> None:
     """My next steps across the open opportunities: whom to win next and the first ask, who no
     one reaches yet, ties going cold with the people who matter, introductions asked."""
@@ -665,7 +645,7 @@ def intro() -> None:
 )
 @click.option("--about", help="Why you want to meet them (the opportunity, say).")
 @click.option("--record", is_flag=True, help="Record the ask as sent (default: only print the draft).")
-@with_store(preload=("graphcrm.intros", "graphcrm.paths"))
+@with_store
 def intro_ask(
     store: Store, target: str, source: str | None, number: int, about: str | None, record: bool
 ) -> None:
@@ -708,7 +688,7 @@ def intro_answer(store: Store, ask_id: str, status: str) -> None:
 
 @main.command("checksum")
 @json_option
-@with_store(preload=("graphcrm.export",))
+@with_store
 def checksum_command(store: Store, as_json: bool) -> None:
     """Counts by label and type, and the sha256 of the export: equal graphs, equal checksums
     (to check that a backup was restored exactly, on any backend)."""
@@ -751,12 +731,10 @@ def stop(db_url: str | None) -> None:
     from graphcrm.store import default_url
     from graphcrm.store.keeper import stop as stop_keeper
 
-    folder = _folder(db_url)
-    if folder is None:
-        raise InvalidValue(
-            f"--db {db_url or default_url()}: only an embedded database (a folder) has a server to stop"
-        )
-    click.echo(stop_keeper(folder))
+    target = db_url or default_url()
+    if "://" in target and not target.startswith("file:"):
+        raise InvalidValue(f"--db {target}: only an embedded database (a folder) has a server to stop")
+    click.echo(stop_keeper(Path(target.removeprefix("file://").removeprefix("file:"))))
 
 
 @main.command()

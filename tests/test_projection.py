@@ -8,6 +8,8 @@ gives, array for array, on both engines.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -29,12 +31,21 @@ def _ties(net: projection.Network) -> list[tuple[float, ...]]:
     return sorted(zip(*(np.nan_to_num(c.astype(float), nan=-1.0).tolist() for c in columns), strict=True))
 
 
-def _no_full_read(monkeypatch: pytest.MonkeyPatch) -> None:
+def _patched_by(store, monkeypatch: pytest.MonkeyPatch, write: Callable[[], object]) -> projection.Network:
+    """The network kept after `write`, which must patch it (a full read fails the test), checked
+    against a full read of the graph as it now is."""
+    real = projection.read_network
+
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the network was read again in full")
 
-    monkeypatch.setattr(projection, "read_network", refuse)
-    monkeypatch.setattr(projection, "_load", lambda *args: None)
+    with monkeypatch.context() as patched:
+        patched.setattr(projection, "read_network", refuse)
+        patched.setattr(projection, "_load", lambda *args: None)
+        write()
+        kept = projection.network(store)
+    _same(kept, real(store, store.version()))
+    return kept
 
 
 def test_an_import_patches_the_kept_network_into_what_a_full_read_gives(seeded, write_files, monkeypatch):
@@ -53,12 +64,7 @@ def test_an_import_patches_the_kept_network_into_what_a_full_read_gives(seeded, 
             "jinchang.li-qiong,a.new1,KIN,0.7,2025-01-31\n",
         }
     )
-    real = projection.read_network
-    with monkeypatch.context() as patched:
-        _no_full_read(patched)
-        import_path(store, folder, progress=False)
-        kept = projection.network(store)
-    _same(kept, real(store, store.version()))
+    kept = _patched_by(store, monkeypatch, lambda: import_path(store, folder, progress=False))
     assert kept.rep[kept.position["jinchang.li-qiong"]] and kept.rep[kept.position["a.0new"]]
 
 
@@ -69,12 +75,7 @@ def test_a_reimport_that_changes_a_tie_patches_it(seeded, write_files, monkeypat
     asker = net.ids[net.source[lo]]
     tie = f"{asker},jinchang.li-qiong,KNOWS,0.15,2026-12-01"
     folder = write_files({"ties.csv": f"source,target,type,strength,last_contact\n{tie}\n"})
-    real = projection.read_network
-    with monkeypatch.context() as patched:
-        _no_full_read(patched)
-        import_path(store, folder, progress=False)
-        kept = projection.network(store)
-    _same(kept, real(store, store.version()))
+    _patched_by(store, monkeypatch, lambda: import_path(store, folder, progress=False))
 
 
 def test_a_network_kept_at_another_version_is_not_patched_but_read_again(seeded, write_files):
@@ -92,7 +93,6 @@ def test_edits_from_the_viewer_patch_the_network(seeded, monkeypatch):
     """A logged contact, a new person, a new tie to them, a removed tie: each patched, not read again."""
     store = seeded("jinchang")
     projection.network(store)
-    real = projection.read_network
     for edit in (
         lambda: edits.log_contact(store, "jinchang.li-qiong", "jinchang.zhao-zhigang", date="2026-11-01"),
         lambda: edits.set_person(store, "x.new-friend", name="新朋友 New Friend"),
@@ -100,8 +100,4 @@ def test_edits_from_the_viewer_patch_the_network(seeded, monkeypatch):
         lambda: edits.set_tie(store, "jinchang.xu-ming", "x.new-friend", "reports to"),
         lambda: edits.remove_tie(store, "jinchang.li-qiong", "jinchang.zhao-zhigang", "knows"),
     ):
-        with monkeypatch.context() as patched:
-            _no_full_read(patched)
-            edit()
-            kept = projection.network(store)
-        _same(kept, real(store, store.version()))
+        _patched_by(store, monkeypatch, edit)
