@@ -265,9 +265,10 @@ def patching(store: Store, people: set[str]) -> Iterator[None]:
         if len(people) > PATCH_MAX:
             return
         fresh = _patched(store, kept, version, sorted(people))
-        if fresh is not None:
-            _cache[store] = fresh
-            _save(store.cache_dir, fresh)
+        if fresh is None:
+            return
+        _cache[store] = fresh
+    _save(store.cache_dir, fresh)  # for the next process; the questions here need not wait for it
 
 
 def _patched(store: Store, kept: Network, version: tuple[Any, Any], people: list[str]) -> Network | None:
