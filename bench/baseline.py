@@ -199,6 +199,28 @@ def ig_brokers(b: Baseline, opportunity: str) -> dict[str, float]:
     return {p: scores[i] for i, p in enumerate(names)}
 
 
+def nx_informal(b: Baseline) -> nx.Graph:
+    """Everyone's informal network (KNOWS, ALLY, KIN, INFLUENCES, either way), for
+    `nx_brokers_everyone`: built apart, as graph building is not counted."""
+    social = b.ties[b.ties["type"].isin(INFORMAL)]
+    graph = nx.Graph()
+    graph.add_edges_from(zip(social["source"], social["target"], strict=True))
+    return graph
+
+
+def nx_brokers_everyone(graph: nx.Graph, limit: int = 10) -> list[str]:
+    """The `limit` brokers of the whole graph as graphcrm ranks them (networkx): largest
+    effective size among people with two contacts or more, then lower constraint, then id;
+    the constraint computed only for those who can make the list, as graphcrm does. The nodes
+    are named, so that networkx takes Borgatti's formula node by node: without them it builds
+    a dense everyone-by-everyone matrix (74.5 GB at scale M)."""
+    sizes = {v: s for v, s in nx.effective_size(graph, nodes=list(graph)).items() if graph.degree(v) > 1}
+    cut = sorted(sizes.values(), reverse=True)[:limit][-1]
+    candidates = [v for v, s in sizes.items() if s >= cut]
+    constraint = nx.constraint(graph, nodes=candidates)
+    return sorted(candidates, key=lambda v: (-sizes[v], constraint[v], v))[:limit]
+
+
 def nx_referrals(b: Baseline) -> dict[str, int]:
     """Every referral cascade's reach, from each account nobody referred (networkx)."""
     graph = nx.DiGraph()

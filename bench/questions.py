@@ -4,6 +4,8 @@
 - hidden influencers of one account (`graphcrm.influencers.answer`; the target: < 100 ms at M),
 - brokers among each open opportunity's committee (`graphcrm.brokers.answer`), beside
   networkx's betweenness restricted to the committee (bench/baseline.py),
+- brokers of everyone (`graphcrm.brokers.answer` with no parties), beside networkx's effective
+  size and constraint of the whole informal network (`baseline.nx_brokers_everyone`),
 - referrals (`graphcrm.referrals.answer`), beside networkx's cascades; the answer is kept per
   graph version, so also "referrals, new version": the first ask after a write.
 
@@ -55,9 +57,15 @@ def main(argv: list[str] | None = None) -> None:
         questions: dict[str, Callable[[Any], Any]] = {
             "influencers": lambda a: influencers.answer(store, a, settings),
             "brokers": lambda o: brokers.answer(store, opportunity=o),
+            "brokers, everyone": lambda _: brokers.answer(store),
             "referrals": lambda _: referrals.answer(store),
         }
-        over = {"influencers": [args.account], "brokers": opportunities, "referrals": [None]}
+        over = {
+            "influencers": [args.account],
+            "brokers": opportunities,
+            "brokers, everyone": [None],
+            "referrals": [None],
+        }
         answers = {name: [_plain(ask(x)) for x in over[name]] for name, ask in questions.items()}
         load = os.getloadavg()[0]
         for name, ask in questions.items():
@@ -81,6 +89,8 @@ def main(argv: list[str] | None = None) -> None:
             lambda a: baseline.nx_influencers(base, a), [args.account], args.runs
         )
         theirs["brokers"] = _median_ms(lambda o: baseline.nx_brokers(base, o), opportunities, 1)
+        everyone = baseline.nx_informal(base)
+        theirs["brokers, everyone"] = _median_ms(lambda _: baseline.nx_brokers_everyone(everyone), [None], 1)
         theirs["referrals"] = _median_ms(lambda _: baseline.nx_referrals(base), [None], args.runs)
     print(f"{'question':<24} {'graphcrm ms':>12} {'networkx ms':>12}")
     for name, ms in ours.items():

@@ -199,7 +199,7 @@ def answer(store: Store, account: str, settings: Settings | None = None) -> Infl
         read = pool.submit(_chart_ties, store, account)
         reached = pool.submit(reach, store, list(people), settings=settings)
         ids = sorted(people)
-        network = _informal_network(projection.network(store), ids)
+        network = centrality.informal_network(projection.network(store), ids)
         betweenness = centrality.betweenness_of(network)
         ties = read.result()
         levels, has_formal = _levels(people, ties)
@@ -299,7 +299,7 @@ def _analyse(
     chart: Callable[[], OrgChart],
 ) -> InfluenceReport:
     """The account's report from its people and the ties among them, its informal network
-    (`_informal_network`) with its betweenness (`centrality.betweenness_of`), everyone's level
+    (`centrality.informal_network`) with its betweenness (`centrality.betweenness_of`), everyone's level
     and whether the account records a formal order (`org_levels`), and its committee seats;
     `chart()`, the account's org chart, is asked for last."""
     ids = sorted(people)
@@ -389,7 +389,7 @@ def _informal(
     committee_pct: Mapping[str, float],
 ) -> tuple[dict[str, float], dict[str, dict[str, float]], dict[str, float]]:
     """Informal power, its ingredients (0 where left out) and the weights used (see the rules);
-    `network` is `_informal_network`'s (vertex i is ids[i]), `between` its betweenness."""
+    `network` is `centrality.informal_network`'s (vertex i is ids[i]), `between` its betweenness."""
     degree = _shares({i: float(d) for i, d in zip(ids, network.degree(), strict=True)})
     betweenness = _shares(dict(zip(ids, between, strict=True)))
     ingredients = {
@@ -437,26 +437,6 @@ def _influence_graph(ids: Iterable[str], ties: Iterable[Tie]) -> nx.DiGraph[str]
         if t.type == "INFLUENCES":
             graph.add_edge(t.target, t.source, weight=_strength(t), context=t.context)
     return graph
-
-
-def _informal_network(net: projection.Network, ids: Sequence[str]) -> ig.Graph:
-    """Colleagues tied by KNOWS, ALLY, KIN or INFLUENCES, either way: one edge per pair; vertex
-    i is ids[i].
-
-    Read from the path search's arrays, which hold exactly those ties (and the org chart's,
-    marked `org`, left out here) into every person. Someone the arrays do not hold (written
-    since they were read, at the moment of a write) has no ties in it."""
-    at = np.array([net.position.get(person, -1) for person in ids], dtype=np.int64)
-    held = at >= 0
-    local = np.full(len(net.ids), -1, dtype=np.int64)  # position in the arrays -> vertex
-    local[at[held]] = np.flatnonzero(held)
-    starts, ends = net.start[at[held]], net.start[at[held] + 1]
-    counts = ends - starts
-    into = np.repeat(np.flatnonzero(held), counts)  # the vertex each tie goes into
-    ties = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-    source = local[np.asarray(net.source)[ties]]
-    keep = (source >= 0) & ~np.asarray(net.org)[ties]
-    return centrality.undirected(len(ids), zip(source[keep].tolist(), into[keep].tolist(), strict=True))
 
 
 def _strength(tie: Tie) -> float:
@@ -533,7 +513,7 @@ def _gatekeepers(
     names: Mapping[str, str],
 ) -> tuple[Finding, ...]:
     """Those the decider listens to, or through whom many informal routes to the decider pass;
-    `network` is `_informal_network`'s (vertex i is ids[i])."""
+    `network` is `centrality.informal_network`'s (vertex i is ids[i])."""
     at = ids.index(decider)
     around = sorted(set(network.subcomponent(at)) - {at})
     reachable = {ids[v] for v in around}

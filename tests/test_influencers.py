@@ -9,7 +9,7 @@ import pytest
 
 from graphcrm import centrality, projection, queries
 from graphcrm.errors import NotFound
-from graphcrm.influencers import WEIGHTS, _chart_ties, _informal_network, pagerank
+from graphcrm.influencers import WEIGHTS, _chart_ties, pagerank
 from graphcrm.influencers import answer as influencers
 from graphcrm.ingest.files import import_path
 from graphcrm.picture import to_ties
@@ -249,7 +249,7 @@ def test_the_informal_network_of_the_arrays_is_the_one_of_the_ties(seeds):
             for t in ties
             if t.type in ("KNOWS", "ALLY", "KIN", "INFLUENCES")
         }
-        network = _informal_network(projection.network(store), ids)
+        network = centrality.informal_network(projection.network(store), ids)
         assert pairs and {tuple(sorted(e)) for e in network.get_edgelist()} == pairs
 
 

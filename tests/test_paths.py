@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 
+import networkx as nx
 import pytest
 
 from graphcrm.brokers import answer as brokers
@@ -146,6 +148,27 @@ def test_brokers_around_a_committee_and_overall(seeds):
     assert overall.brokers[0].name == "小王 Xiao Wang"
     with pytest.raises(NotFound, match="no opportunity with id 'nope'"):
         brokers(store, opportunity="nope")
+
+
+def test_brokers_of_everyone_are_networkx_s_ranking(seeds):
+    """With no parties, everyone is ranked by Burt's effective size, then constraint, then id,
+    with every pair of their contacts who have no tie of their own: what networkx gives on the
+    informal ties read as rows (the answer itself reads the path search's arrays, issue 17)."""
+    store = seeds("apex", "hidden-decider", "kissinger", "jinchang")
+    rows = store.read("MATCH (a:Person)-[:KNOWS|KIN|ALLY|INFLUENCES]->(b:Person) RETURN a.id AS a, b.id AS b")
+    graph = nx.Graph((r["a"], r["b"]) for r in rows)
+    sizes = {v: s for v, s in nx.effective_size(graph, nodes=list(graph)).items() if graph.degree(v) > 1}
+    constraint = nx.constraint(graph, nodes=list(sizes))
+    expected = sorted(sizes, key=lambda v: (-sizes[v], constraint[v], v))[:10]
+    report = brokers(store)
+    assert [b.id for b in report.brokers] == expected
+    for broker in report.brokers:
+        assert broker.score == broker.effective_size == round(sizes[broker.id], 4)
+        assert broker.constraint == round(constraint[broker.id], 4)
+        contacts = sorted(graph[broker.id])
+        unlinked = [(a, b) for a, b in itertools.combinations(contacts, 2) if not graph.has_edge(a, b)]
+        assert len(broker.bridges) == len(unlinked)
+    assert brokers(store, limit=3).brokers == report.brokers[:3]
 
 
 def test_a_direct_report_and_their_manager_introduce_each_other(seeds):
