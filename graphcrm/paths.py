@@ -142,7 +142,7 @@ def answer(
     flagged = tuple(a for a in hazards["competitor"] if a.id != source)
     avoid_ids = {a.id for a in avoided} | ({a.id for a in flagged} - {target} if strict else set())
     net = projection.network(store)
-    found = _search(net, net.costs(settings), target, source, avoid_ids, max_hops, k)
+    found = _search(net, net.hops(settings), target, source, avoid_ids, max_hops, k)
     flags_by_id = {a.id: a.reason for a in flagged}
     paths = _diverse(_warm_paths(store, found, flags_by_id, settings), k)
     on_paths = {p.id for path in paths for p in path.people}
@@ -151,7 +151,7 @@ def answer(
 
 def _search(
     net: projection.Network,
-    costs: list[float],
+    into: projection.Hops,
     target: str,
     source: str | None,
     avoid: set[str],
@@ -175,11 +175,11 @@ def _search(
     starts = net.rep if s is None else _only(len(net.ids), s)
     labels: list[tuple[int, int]] = []  # (person, next label towards the target)
     best_hops: dict[int, int] = {}
+    lightest: dict[int, tuple[float, int]] = {}  # per person, the cheapest label pushed
     firsts: dict[tuple[int, int], tuple[float, int, int, int]] = {}
     others: list[tuple[float, int, int, int]] = []
     bound: list[float] = []  # the k cheapest candidate costs with distinct first hops
     heap: list[tuple[float, int, int, int]] = [(0.0, 0, t, -1)]
-    start, sources = net.starts, net.askers
     deep = max_hops + 1  # more hops than any label has
     while heap:
         cost, hops, person, after = heapq.heappop(heap)
@@ -190,8 +190,8 @@ def _search(
         best_hops[person] = hops
         label = len(labels)
         labels.append((person, after))
-        lo, hi = start[person], start[person + 1]
-        for asker, step in zip(sources[lo:hi], costs[lo:hi], strict=True):
+        askers, costs = into(person)
+        for asker, step in zip(askers, costs, strict=True):
             if asker == t or step == math.inf:
                 continue
             total = cost + step
@@ -205,6 +205,13 @@ def _search(
                 else:
                     others.append(candidate)
             elif hops + 2 <= max_hops and asker not in blocked and best_hops.get(asker, deep) > hops + 1:
+                if len(bound) == k and total > bound[-1]:
+                    continue  # it would come off the heap after the search stops
+                pushed = lightest.get(asker)
+                if pushed is not None and pushed[0] <= total and pushed[1] <= hops + 1:
+                    continue  # a label as cheap and as short is on the heap, and comes off first
+                if pushed is None or total < pushed[0]:
+                    lightest[asker] = (total, hops + 1)
                 heapq.heappush(heap, (total, hops + 1, asker, label))
     chosen = sorted(firsts.values())[:k]
     if len(chosen) < k:
@@ -267,12 +274,12 @@ def warmest(
     None, for each, with the queries shared: what a committee asks for every member."""
     settings = settings or Settings.from_env()
     net = projection.network(store)
-    costs = net.costs(settings)
+    into = net.hops(settings)
     flags_by_id = {a.id: a.reason for a in _avoided(store.run("paths/competitors"))}
     found: dict[str, list[str] | None] = {}
     for hostile, ids in _by_hostile(store, net, targets).items():
         for target in ids:
-            best = _search(net, costs, target, None, set(hostile) - {target}, max_hops, 1)
+            best = _search(net, into, target, None, set(hostile) - {target}, max_hops, 1)
             found[target] = best[0] if best else None
     ties = _hop_ties(store, (ids for ids in found.values() if ids), settings)
     return {t: _built(ids, ties, flags_by_id, settings) if ids else None for t, ids in found.items()}

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from graphcrm.kept import ARRAYS, arrays_kept
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 
@@ -42,6 +43,7 @@ ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either
 PATCH_MAX = 5_000  # people a write touched beyond which the network is read again instead
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
 STABLE_READS = 3  # reads tried for one during which no write landed
+BLOCK = 256  # people whose ties the search turns into lists at once (`Hops`)
 _EPOCH = dt.date(1970, 1, 1)  # days of last contact are counted from it
 
 
@@ -63,46 +65,41 @@ class Network:
     strength: np.ndarray
     contact: np.ndarray
     org: np.ndarray
-    _costs: dict[tuple[Any, ...], tuple[list[float], np.ndarray]] = dataclasses.field(
-        default_factory=dict, repr=False
-    )
+    _kept: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False)
     # what the questions derive from the arrays and keep with them (`graphcrm.paths.covered`)
     memo: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False)
 
-    def costs(self, settings: Settings) -> list[float]:
-        """−ln(warmth) of every tie as `graphcrm.paths.tie_warmth` defines warmth (inf at 0):
-        the warmest path is the one of least total cost. Kept per (today, half-life)."""
-        return self._warmth(settings)[0]
-
-    def warm(self, settings: Settings) -> np.ndarray:
-        """Which ties an introduction can travel at all (warmth above 0), as `costs` orders them."""
-        return self._warmth(settings)[1]
-
-    def _warmth(self, settings: Settings) -> tuple[list[float], np.ndarray]:
-        key = warmth_key(settings)
-        found = self._costs.get(key)
+    def hops(self, settings: Settings) -> Hops:
+        """The ties into each person as the search walks them: who can ask, at what cost
+        (−ln(warmth) as `graphcrm.paths.tie_warmth` defines warmth, inf at 0: the warmest path
+        is the one of least total cost). Kept per (today, half-life)."""
+        key = ("hops", *warmth_key(settings))
+        found = self._kept.get(key)
         if found is None:
-            half_life = settings.half_life_days
-            today = (settings.today - _EPOCH).days
-            default = np.where(self.org, settings.org_chart_strength, DEFAULT_STRENGTH)
-            strength = np.where(np.isnan(self.strength), default, self.strength)
-            age = np.where(np.isnan(self.contact), half_life, np.maximum(today - self.contact, 0))
-            warmth = strength * 0.5 ** (age / half_life)
-            with np.errstate(divide="ignore"):
-                cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
-            found = (cost.tolist(), warmth > 0)
-            self._costs.clear()
-            self._costs[key] = found
+            found = self._kept[key] = Hops(self, settings)
         return found
 
-    @functools.cached_property
-    def askers(self) -> list[int]:
-        """`source` as a list: the search walks it a slice at a time, faster than the array."""
-        return self.source.tolist()
+    def warm(self, settings: Settings) -> np.ndarray:
+        """Which ties an introduction can travel at all (warmth above 0), in the arrays' order."""
+        key = ("warm", *warmth_key(settings))
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = self.warmth(settings, 0, len(self.source)) > 0
+        return found
+
+    def warmth(self, settings: Settings, lo: int, hi: int) -> np.ndarray:
+        """The warmth of the ties `lo:hi` (`graphcrm.paths.tie_warmth`)."""
+        half_life = settings.half_life_days
+        today = (settings.today - _EPOCH).days
+        strength, contact = self.strength[lo:hi], self.contact[lo:hi]
+        default = np.where(self.org[lo:hi], settings.org_chart_strength, DEFAULT_STRENGTH)
+        strength = np.where(np.isnan(strength), default, strength)
+        age = np.where(np.isnan(contact), half_life, np.maximum(today - contact, 0))
+        return strength * 0.5 ** (age / half_life)
 
     @functools.cached_property
     def starts(self) -> list[int]:
-        """`start` as a list (see `askers`)."""
+        """`start` as a list: the search walks it a person at a time, faster than the array."""
         return self.start.tolist()
 
     @functools.cached_property
@@ -111,12 +108,42 @@ class Network:
         return np.repeat(np.arange(len(self.ids), dtype=np.int64), np.diff(self.start))
 
     def ties_into(self, person: int) -> tuple[int, int]:
-        """The slice of `source` (and of `costs`) holding the ties into `person`."""
+        """The slice of `source` (and of its other arrays) holding the ties into `person`."""
         return int(self.start[person]), int(self.start[person + 1])
 
     @property
     def tie_count(self) -> int:
         return len(self.source)
+
+
+class Hops:
+    """`Network.hops`: per person, the ties into them as two lists, who can ask and at what cost.
+
+    Python lists, because the search walks them a person at a time, faster than arrays; made a
+    block of `BLOCK` people at a time, as the search first reaches one of them: at scale L
+    (20 million ties) making them all took 4 s in every process, and a search reaches a few
+    thousand people."""
+
+    def __init__(self, net: Network, settings: Settings) -> None:
+        self.net, self.settings = net, settings
+        self.starts = net.starts
+        self.blocks: list[tuple[list[int], list[float], int] | None] = [None] * (len(net.ids) // BLOCK + 1)
+
+    def __call__(self, person: int) -> tuple[list[int], list[float]]:
+        block = self.blocks[person // BLOCK] or self._fill(person // BLOCK)
+        askers, costs, base = block
+        lo, hi = self.starts[person] - base, self.starts[person + 1] - base
+        return askers[lo:hi], costs[lo:hi]
+
+    def _fill(self, index: int) -> tuple[list[int], list[float], int]:
+        first = index * BLOCK
+        lo, hi = self.starts[first], self.starts[min(first + BLOCK, len(self.net.ids))]
+        warmth = self.net.warmth(self.settings, lo, hi)
+        with np.errstate(divide="ignore"):
+            cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
+        block = (self.net.source[lo:hi].tolist(), cost.tolist(), lo)
+        self.blocks[index] = block
+        return block
 
 
 def warmth_key(settings: Settings) -> tuple[Any, ...]:
@@ -243,26 +270,27 @@ def _assemble(
 
 @contextlib.contextmanager
 def patching(store: Store, people: set[str]) -> Iterator[None]:
-    """Around a write of this process that touches only `people` (and their ties): the kept
-    network is patched after it, where it is at the version the write starts from, instead of
-    read in full at the next question (seconds at scale S under imports, issue 17): only the
-    ties into those people are read again and put in place of theirs. Questions that find the
-    version moved meanwhile wait for the patch (an import writes in batches: one asked between
-    two would read the whole network of a half-written import). The caller holds the write lock,
-    so no other write comes between. Nothing is patched when the write fails, when it touches
-    more than `PATCH_MAX` people, or when a person of `people` is no longer in the graph (a
-    delete): the next question reads it all."""
-    if _cache.get(store) is None:  # no network kept: nothing to patch, nobody to hold back
-        yield
+    """Around a write of this process that touches only `people` (and their ties): the network
+    kept, here or beside the database, is patched after it, where it is at the version the write
+    starts from, instead of read in full at the next question (seconds at scale S under imports,
+    issue 17; a viewer's after an import from the shell): only the ties into those people are
+    read again and put in place of theirs. Questions that find the version moved meanwhile wait
+    for the patch (an import writes in batches: one asked between two would read the whole
+    network of a half-written import). The caller holds the write lock, so no other write comes
+    between. Nothing is patched when the write fails, when it touches more than `PATCH_MAX`
+    people, or when a person of `people` is no longer in the graph (a delete): the next
+    question reads it all."""
+    if len(people) > PATCH_MAX or (_cache.get(store) is None and not arrays_kept(store)):
+        yield  # nothing to patch, nobody to hold back
         return
     with _lock:
         before = store.version()
-        yield
         kept = _cache.get(store)
+        if kept is None or kept.version != before:
+            kept = _load(store.cache_dir, before)  # kept beside the database, by another process
+        yield
         version = store.version()
-        if kept is None or kept.version != before or None in version or version == before:
-            return
-        if len(people) > PATCH_MAX:
+        if kept is None or None in version or version == before:
             return
         fresh = _patched(store, kept, version, sorted(people))
         if fresh is None:
@@ -327,7 +355,7 @@ _ARRAYS = ("start", "source", "strength", "contact", "org")
 
 
 def _folder_name(version: tuple[Any, Any]) -> str:
-    return f"paths-{version[0]}-{version[1]}"
+    return f"{ARRAYS}{version[0]}-{version[1]}"
 
 
 def _load(cache: Path | None, version: tuple[Any, Any]) -> Network | None:

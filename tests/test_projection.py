@@ -8,12 +8,15 @@ gives, array for array, on both engines.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from graphcrm import edits, projection
+from graphcrm.demo import seed_path
 from graphcrm.ingest.files import import_path
 
 
@@ -101,3 +104,29 @@ def test_edits_from_the_viewer_patch_the_network(seeded, monkeypatch):
         lambda: edits.remove_tie(store, "jinchang.li-qiong", "jinchang.zhao-zhigang", "knows"),
     ):
         _patched_by(store, monkeypatch, edit)
+
+
+def test_an_import_from_the_shell_patches_the_arrays_a_viewer_then_loads(
+    embedded_store, db_path, write_files, monkeypatch
+):
+    """A viewer runs while an import lands from the shell (another process): the importer
+    patches the arrays kept beside the database and keeps them for the new version, so the
+    viewer loads them instead of reading the whole network again (issue 17). Embedded only:
+    Neo4j keeps nothing beside the database."""
+    store = embedded_store
+    import_path(store, seed_path("jinchang"), progress=False)
+    projection.network(store)  # the viewer's, kept beside the database too
+    folder = write_files(
+        {
+            "people.csv": "id,name\na.new1,新人 New One\n",
+            "ties.csv": "source,target,type,strength,last_contact\n"
+            "a.new1,jinchang.li-qiong,KNOWS,0.9,2026-11-01\n",
+        }
+    )
+    command = [sys.executable, "-m", "graphcrm", "import", "--db", str(db_path), str(folder)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    with monkeypatch.context() as patched:
+        patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read in full"))
+        kept = projection.network(store)
+    _same(kept, projection.read_network(store, store.version()))
+    assert "a.new1" in kept.position
