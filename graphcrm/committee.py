@@ -48,7 +48,6 @@ from graphcrm.picture import (
     tooltip,
     weight,
 )
-from graphcrm.projection import warmth_key
 from graphcrm.schema import ATTITUDES, ROLES, STAGES, stage_property
 from graphcrm.settings import Settings
 from graphcrm.store import Store
@@ -152,10 +151,8 @@ def answer(
         raise InvalidValue(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
     # kept with the graph's version (any write makes a new one): a viewer's committee pages and
     # next steps ask for the same committees again and again between imports
-    memo, key = projection.network(store).memo, ("committee", opportunity, stage, warmth_key(settings))
-    if key not in memo:
-        memo[key] = _answer(store, opportunity, stage, settings)
-    return memo[key]
+    key = ("committee", opportunity, stage, settings)
+    return projection.remembered(store, key, lambda: _answer(store, opportunity, stage, settings))
 
 
 def _answer(store: Store, opportunity: str, stage: str | None, settings: Settings) -> CommitteeReport:

@@ -21,19 +21,22 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import math
 import os
+import pickle
 import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from graphcrm import __version__
 from graphcrm.kept import ARRAYS, arrays_kept
 from graphcrm.settings import Settings
 from graphcrm.store import Store
@@ -180,6 +183,48 @@ def network(store: Store) -> Network:
         fresh = _load(store.cache_dir, version) or _read_stable(store, version)
         _cache[store] = fresh
         return fresh
+
+
+def remembered[T](store: Store, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`'s answer, kept with the graph's version: in this process (`Network.memo`) and,
+    where the arrays are kept beside the database, in a file beside them, so that the next
+    command asking the same (`graphcrm next` asks 94 committees at scale M: 4 s) reads it
+    instead. `key` names the question and everything its answer depends on (settings
+    included); the files go with their version's arrays when a write makes a new one."""
+    net = network(store)
+    if key in net.memo:
+        return net.memo[key]
+    path = _answer_path(store.cache_dir, net.version, key)
+    try:
+        with open(path, "rb") as file:  # type: ignore[arg-type]
+            value = pickle.load(file)
+    except (TypeError, OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        value = compute()
+        _keep_answer(path, value)
+    net.memo[key] = value
+    return value
+
+
+def _answer_path(cache: Path | None, version: tuple[Any, Any], key: tuple[Any, ...]) -> Path | None:
+    """Where an answer of this version is kept: None where the version's arrays are not."""
+    if cache is None or None in version:
+        return None
+    folder = cache / _folder_name(version)
+    name = hashlib.sha256(repr((__version__, key)).encode()).hexdigest()[:32]
+    return folder / "answers" / f"{name}.pickle" if folder.is_dir() else None
+
+
+def _keep_answer(path: Path | None, value: Any) -> None:
+    """Best effort, as `_save`: written whole or not at all (another process may read it)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".staging-", delete=False) as file:
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(file.name, path)
+    except (OSError, pickle.PicklingError):
+        return
 
 
 def _read_stable(store: Store, version: tuple[Any, Any]) -> Network:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
+from graphcrm import committee as committee_module
+from graphcrm import edits
 from graphcrm.committee import STANCE_VALUES
 from graphcrm.committee import answer as committee
+from graphcrm.demo import seed_path
 from graphcrm.errors import NotFound
+from graphcrm.ingest.files import import_path
 from graphcrm.settings import Settings
 
 TODAY = Settings(today=dt.date(2026, 11, 23))
@@ -109,3 +115,21 @@ def test_unknown_opportunity_and_stage(seeds):
         committee(store, "x", settings=TODAY)
     with pytest.raises(ValueError, match="unknown stage 'later'"):
         committee(store, APEX, stage="later", settings=TODAY)
+
+
+def test_a_committee_answer_is_kept_for_the_next_command_until_a_write(embedded_store, db_path, monkeypatch):
+    """`graphcrm committee` (a process of its own) keeps its answer beside the database with the
+    graph's version; the next command asking the same reads it (issue 17: `graphcrm next` asks
+    every open committee). A write makes a new version, whose answers are worked out again."""
+    import_path(embedded_store, seed_path("apex"), progress=False)
+    command = [sys.executable, "-m", "graphcrm", "committee", "--db", str(db_path), APEX]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    worked_out = []
+    real = committee_module._answer
+    monkeypatch.setattr(committee_module, "_answer", lambda *args: worked_out.append(args) or real(*args))
+    kept = committee(embedded_store, APEX)
+    assert not worked_out and kept.opportunity == APEX and len(kept.members) == 11
+    edits.set_person(embedded_store, "apex.wang-dan", title="董事长 Chairman")
+    again = committee(embedded_store, APEX)
+    assert len(worked_out) == 1
+    assert {m.title for m in again.members if m.id == "apex.wang-dan"} == {"董事长 Chairman"}
