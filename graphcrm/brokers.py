@@ -19,15 +19,18 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 
 from graphcrm import centrality, projection, textable
 from graphcrm.errors import NotFound
 from graphcrm.paths import Person, find_person
 from graphcrm.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +85,8 @@ def answer(
     if not ids:
         return BrokerReport((), _everyone(store, limit))
     graph = _informal_graph(store, ids)
+    import networkx as nx
+
     names = nx.get_node_attributes(graph, "name")
     betweenness = centrality.betweenness_subset(graph, ids, ids)
     scores = {v: betweenness[v] for v in graph if v not in ids and betweenness.get(v, 0) > 0}
@@ -149,6 +154,8 @@ def _informal_graph(store: Store, parties: list[str]) -> nx.Graph[str]:
     The people tied to them (with their names), then the ties among all of those, as pairs of
     ids (the query's 1,400 rows for a committee of 12 at scale M, read in bulk); people in id
     order, so that the centralities add up their shares in the same order on either engine."""
+    import networkx as nx
+
     graph: nx.Graph[str] = nx.Graph()
     rows = store.run("brokers/ties", {"ids": parties})
     names = {r["a"]: r["a_name"] or r["a"] for r in rows} | {r["b"]: r["b_name"] or r["b"] for r in rows}

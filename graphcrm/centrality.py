@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 
 from graphcrm import projection
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _convert[N: Hashable](graph: nx.Graph[N]) -> tuple[ig.Graph, list[N], dict[N, int]]:

@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graphcrm import paths, projection, textable, words
 from graphcrm.errors import InvalidValue, NotFound
@@ -51,6 +49,9 @@ from graphcrm.picture import (
 from graphcrm.schema import ATTITUDES, ROLES, STAGES, stage_property
 from graphcrm.settings import Settings
 from graphcrm.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 STANCE_VALUES = {"champion": 1.0, "supporter": 0.5, "neutral": 0.0, "enemy": -0.5, "blocker": -1.0}
 
@@ -245,6 +246,8 @@ def _support(members: Sequence[Member], stage: str | None) -> float:
 
 def _blocs(members: Sequence[Member], ties: Sequence[Tie], stage: str | None) -> tuple[Bloc, ...]:
     """Connected groups under ALLY and KIN (members with no such tie stand alone)."""
+    import networkx as nx
+
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(m.id for m in members)
     graph.add_edges_from((t.source, t.target) for t in ties if t.type in ("ALLY", "KIN"))

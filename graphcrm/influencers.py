@@ -72,10 +72,9 @@ import dataclasses
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import igraph as ig
-import networkx as nx
 import numpy as np
 
 from graphcrm import centrality, projection, textable, words
@@ -96,6 +95,9 @@ from graphcrm.picture import (
 from graphcrm.projection import DEFAULT_STRENGTH
 from graphcrm.settings import Settings
 from graphcrm.store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 WEIGHTS = {"listened": 0.5, "network": 0.25, "committee": 0.25}
 HIDDEN_GAP = 0.3  # informal − formal, at least
@@ -188,8 +190,15 @@ def answer(store: Store, account: str, settings: Settings | None = None) -> Infl
     betweenness, the longest computation, runs while that query is at the database; how our
     team reaches each person (`graphcrm.paths.reach`, a query of its own) is found after it,
     while the scores are computed. Both on one other thread (the store is shared by threads, as
-    the viewer's is): two queries of ours at once only slowed each other on two cores.
+    the viewer's is): two queries of ours at once only slowed each other on two cores. The
+    answer is kept with the graph's version (`projection.remembered`).
     """
+    settings = settings or Settings.from_env()
+    key = ("influencers", account, settings)
+    return projection.remembered(store, key, lambda: _answer(store, account, settings))
+
+
+def _answer(store: Store, account: str, settings: Settings) -> InfluenceReport:
     rows = store.run("influencers/chart", {"id": account})
     if not rows or not rows[0]["is_account"]:
         raise NotFound(f"no account with id {account!r}")
@@ -431,6 +440,8 @@ def org_levels(
 
 def _influence_graph(ids: Iterable[str], ties: Iterable[Tie]) -> nx.DiGraph[str]:
     """Who listens to whom: an edge listener → listened to, weighted by the tie's strength."""
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(ids)
     for t in ties:
@@ -458,6 +469,8 @@ def pagerank(
     nodes = list(graph)
     if not nodes:
         return {}
+    import networkx as nx
+
     matrix = np.asarray(nx.google_matrix(graph, alpha=alpha, nodelist=nodes, weight="weight"))
     rank = np.full(len(nodes), 1.0 / len(nodes))
     for _ in range(max_iter):
