@@ -46,7 +46,7 @@ ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either
 PATCH_MAX = 5_000  # people a write touched beyond which the network is read again instead
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
 STABLE_READS = 3  # reads tried for one during which no write landed
-BLOCK = 256  # people whose ties the search turns into lists at once (`Hops`)
+BLOCK = 16  # people whose ties the search turns into lists at once (`Hops`): at L a search reaches a few thousand people, scattered
 _EPOCH = dt.date(1970, 1, 1)  # days of last contact are counted from it
 
 
