@@ -46,7 +46,7 @@ ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either
 PATCH_MAX = 5_000  # people a write touched beyond which the network is read again instead
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
 STABLE_READS = 3  # reads tried for one during which no write landed
-BLOCK = 16  # people whose ties the search turns into lists at once (`Hops`): at L a search reaches a few thousand people, scattered
+BLOCK = 16  # people whose ties the search turns into lists at once (`Hops`; see there)
 _EPOCH = dt.date(1970, 1, 1)  # days of last contact are counted from it
 
 
@@ -125,7 +125,7 @@ class Hops:
     Python lists, because the search walks them a person at a time, faster than arrays; made a
     block of `BLOCK` people at a time, as the search first reaches one of them: at scale L
     (20 million ties) making them all took 4 s in every process, and a search reaches a few
-    thousand people."""
+    thousand people, scattered over the id order: small blocks convert little beyond them."""
 
     def __init__(self, net: Network, settings: Settings) -> None:
         self.net, self.settings = net, settings
