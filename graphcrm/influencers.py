@@ -147,7 +147,7 @@ class ChartPerson:
     name: str
     title: str | None
     rank: int | None  # as recorded (1 = top)
-    depth: int  # on the org chart, 0 = top (`chart_levels`)
+    depth: int  # on the org chart, 0 = top (`org_levels`, counted from 0)
     rep: bool  # one of our team
     ties: int  # colleagues there they are tied to informally (KNOWS, ALLY, OPPOSES, KIN, INFLUENCES)
     cover: Cover | None = None  # how our team reaches them (`graphcrm.paths.reach`); None: no warm path
@@ -226,7 +226,7 @@ def _answer(store: Store, account: str, settings: Settings) -> InfluenceReport:
 
 def org_chart(store: Store, organisation: str, settings: Settings | None = None) -> OrgChart:
     """The people who work at `organisation` (an account or another organisation), their depth on
-    the org chart (`chart_levels`), the ties among them, and how our team reaches each of them
+    the org chart (`org_levels`), the ties among them, and how our team reaches each of them
     (`graphcrm.paths.covered`). Raises `NotFound` for an id that is neither an account nor an
     organisation."""
     rows = store.run("influencers/chart", {"id": organisation})
@@ -717,16 +717,6 @@ def picture(report: InfluenceReport | OrgChart, limit: int = DEFAULT_LIMIT) -> P
     names = {n.id: n.label for n in nodes}
     order = "the most influential" if powers else "the top of the org chart"
     return make(kept, [tie_edge(t, names) for t in chart.ties], total, "people", order)
-
-
-def chart_levels(ranks: Mapping[str, Any], boss: Mapping[str, str]) -> dict[str, int]:
-    """Org-chart depth (0 = top) of each person in `ranks` (id -> recorded rank, 1 = top).
-
-    The rule of `org_levels` (recorded rank, else one below the boss, else the top for the head
-    of an unranked chart, else the bottom level), counted from 0.
-    """
-    levels, _ = org_levels(list(ranks), ranks, boss)
-    return {i: level - 1 for i, level in levels.items()}
 
 
 def _rank_line(rank: int | None, depth: int, bottom: int) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from graphcrm import committee, influencers, neighbourhood, paths, referrals
 from graphcrm.errors import NotFound
-from graphcrm.influencers import chart_levels
+from graphcrm.influencers import org_levels
 from graphcrm.paths import Avoided, Hop, PathReport, Person, WarmPath
 from graphcrm.picture import DEFAULT_LIMIT, Edge, Picture
 from graphcrm.settings import Settings
@@ -248,10 +248,13 @@ def test_account_map_of_another_organisation_has_no_influence_marks(apex):
     assert account_map(apex, "apex.kangning") == Picture((), (), 0, False, None)  # nobody recorded there
 
 
-def test_chart_levels_rule():
+def test_org_levels_rule():
+    """A recorded rank, else one below the boss, else the top for the head of an unranked chart,
+    else the bottom level."""
     ranks = {"boss": None, "mid": None, "low": None, "ranked": 2, "loner": None}
     boss = {"mid": "boss", "low": "mid"}
-    assert chart_levels(ranks, boss) == {"boss": 0, "mid": 1, "low": 2, "ranked": 1, "loner": 2}
+    levels, formal = org_levels(list(ranks), ranks, boss)
+    assert levels == {"boss": 1, "mid": 2, "low": 3, "ranked": 2, "loner": 3} and formal
 
 
 # -- a person's neighbourhood ------------------------------------------------------------------------
