@@ -137,11 +137,11 @@ def answer(
     target_person = find_person(store, target)
     if source is not None:
         find_person(store, source)
-    hazards = hazards_around(store, target)
+    net = projection.network(store)
+    hazards = hazards_around(store, net, target)
     avoided = tuple(a for a in hazards["hostile"] if a.id not in (target, source))
     flagged = tuple(a for a in hazards["competitor"] if a.id != source)
     avoid_ids = {a.id for a in avoided} | ({a.id for a in flagged} - {target} if strict else set())
-    net = projection.network(store)
     found = _search(net, net.hops(settings), target, source, avoid_ids, max_hops, k)
     flags_by_id = {a.id: a.reason for a in flagged}
     paths = _diverse(_warm_paths(store, found, flags_by_id, settings), k)
@@ -275,7 +275,7 @@ def warmest(
     settings = settings or Settings.from_env()
     net = projection.network(store)
     into = net.hops(settings)
-    flags_by_id = {a.id: a.reason for a in _avoided(store.run("paths/competitors"))}
+    flags_by_id = {a.id: a.reason for a in _competitors(store, net)}
     found: dict[str, list[str] | None] = {}
     for hostile, ids in _by_hostile(store, net, targets).items():
         for target in ids:
@@ -285,13 +285,22 @@ def warmest(
     return {t: _built(ids, ties, flags_by_id, settings) if ids else None for t, ids in found.items()}
 
 
-def hazards_around(store: Store, target: str) -> dict[str, list[Avoided]]:
+def hazards_around(store: Store, net: projection.Network, target: str) -> dict[str, list[Avoided]]:
     """Enemies and blockers of open committees on the target's account; competitor ties."""
     rows = store.run("paths/hostile", {"targets": [target]})
     return {
         "hostile": _avoided(rows[0]["hostile"] if rows else []),
-        "competitor": _avoided(store.run("paths/competitors")),
+        "competitor": _competitors(store, net),
     }
+
+
+def _competitors(store: Store, net: projection.Network) -> list[Avoided]:
+    """Whoever is tied to a competitor, kept with the network (the graph's version): a committee
+    flags them on every member's path, the next steps on every open committee's."""
+    key = ("competitors",)
+    if key not in net.memo:
+        net.memo[key] = _avoided(store.run("paths/competitors"))
+    return net.memo[key]
 
 
 def _avoided(rows: Sequence[dict[str, Any]]) -> list[Avoided]:
