@@ -82,11 +82,11 @@ def answer(
             raise NotFound(f"no opportunity with id {opportunity!r} (or it has no committee)")
     parties += [find_person(store, i) for i in among if i not in {p.id for p in parties}]
     ids = [p.id for p in parties]
-    if not ids:
-        return BrokerReport((), _everyone(store, limit))
-    graph = _informal_graph(store, ids)
+    if not ids:  # kept with the graph's version: seconds at scale M
+        return projection.remembered(store, ("brokers", limit), lambda: _everyone(store, limit))
     import networkx as nx
 
+    graph = _informal_graph(store, ids)
     names = nx.get_node_attributes(graph, "name")
     betweenness = centrality.betweenness_subset(graph, ids, ids)
     scores = {v: betweenness[v] for v in graph if v not in ids and betweenness.get(v, 0) > 0}
@@ -110,7 +110,7 @@ def answer(
     return BrokerReport(tuple(parties), tuple(result))
 
 
-def _everyone(store: Store, limit: int) -> tuple[Broker, ...]:
+def _everyone(store: Store, limit: int) -> BrokerReport:
     """The `limit` people of largest effective size in the whole informal network (two contacts
     or more), by lower constraint then id among equals, each with every pair of their contacts
     who have no tie of their own.
@@ -123,7 +123,7 @@ def _everyone(store: Store, limit: int) -> tuple[Broker, ...]:
     sizes = centrality.effective_sizes(graph)
     scored = np.flatnonzero(np.asarray(graph.degree()) > 1)
     if not len(scored) or limit < 1:
-        return ()
+        return BrokerReport((), ())
     cut = np.sort(sizes[scored])[::-1][min(limit, len(scored)) - 1]
     candidates = scored[sizes[scored] >= cut].tolist()
     constraint = dict(zip(candidates, graph.constraint(candidates), strict=True))
@@ -135,7 +135,7 @@ def _everyone(store: Store, limit: int) -> tuple[Broker, ...]:
     def name(position: int) -> str:
         return names.get(net.ids[position], net.ids[position])
 
-    return tuple(
+    brokers = tuple(
         Broker(
             net.ids[v],
             name(v),
@@ -146,6 +146,7 @@ def _everyone(store: Store, limit: int) -> tuple[Broker, ...]:
         )
         for v in ranked
     )
+    return BrokerReport((), brokers)
 
 
 def _informal_graph(store: Store, parties: list[str]) -> nx.Graph[str]:
