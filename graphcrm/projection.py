@@ -76,18 +76,21 @@ class Network:
         """The ties into each person as the search walks them: who can ask, at what cost
         (−ln(warmth) as `graphcrm.paths.tie_warmth` defines warmth, inf at 0: the warmest path
         is the one of least total cost). Kept per (today, half-life)."""
-        key = ("hops", *warmth_key(settings))
-        found = self._kept.get(key)
-        if found is None:
-            found = self._kept[key] = Hops(self, settings)
-        return found
+        return self._keep(("hops", *warmth_key(settings)), lambda: Hops(self, settings))
 
     def warm(self, settings: Settings) -> np.ndarray:
         """Which ties an introduction can travel at all (warmth above 0), in the arrays' order."""
-        key = ("warm", *warmth_key(settings))
+        everyone = len(self.source)
+        return self._keep(("warm", *warmth_key(settings)), lambda: self.warmth(settings, 0, everyone) > 0)
+
+    def _keep(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What `make` gives, kept for one warmth key per kind (`today` moves daily in a viewer
+        that runs for days: the lists of a million ties are not kept for each day)."""
         found = self._kept.get(key)
         if found is None:
-            found = self._kept[key] = self.warmth(settings, 0, len(self.source)) > 0
+            for old in [k for k in self._kept if k[0] == key[0]]:
+                self._kept.pop(old, None)
+            found = self._kept[key] = make()
         return found
 
     def warmth(self, settings: Settings, lo: int, hi: int) -> np.ndarray:
@@ -142,8 +145,7 @@ class Hops:
         first = index * BLOCK
         lo, hi = self.starts[first], self.starts[min(first + BLOCK, len(self.net.ids))]
         warmth = self.net.warmth(self.settings, lo, hi)
-        with np.errstate(divide="ignore"):
-            cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
+        cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
         block = (self.net.source[lo:hi].tolist(), cost.tolist(), lo)
         self.blocks[index] = block
         return block
