@@ -8,9 +8,10 @@ ids, so re-importing the same files changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -148,11 +149,15 @@ def apply_plan(
 def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:
     """The path search's network kept current by this import (`graphcrm.kept`): the people it
     writes and the ends of its introduction ties are all it touches there."""
-    people = {node.id for node in plan.nodes.values() if node.label == "Person"}
-    ties = [rel for rel in plan.rels if rel.type in NETWORK_TIES]
-    people.update(rel.source for rel in ties)
-    people.update(rel.target for rel in ties)
-    return paths_patched(store, people)
+
+    def people() -> Iterator[str]:  # made only where a network is kept (a viewer)
+        yield from (node.id for node in plan.nodes.values() if node.label == "Person")
+        for rel in plan.rels:
+            if rel.type in NETWORK_TIES:
+                yield rel.source
+                yield rel.target
+
+    return paths_patched(store, people())
 
 
 def _check(store: Store, plan: Plan, read_problems: Sequence[str]) -> None:
@@ -191,18 +196,24 @@ _TIE_ENDS = frozenset(("source", "target", "type"))
 
 
 def _add_ties(plan: Plan, source: str, numbers: list[int], values: dict[str, list[Any]]) -> None:
-    """`_add_tie` of each row of a chunk checked clean (`_add_rows`), without a dict per row."""
+    """`_add_tie` of each row of a chunk checked clean (`_add_rows`), its values made into the
+    rows' dicts a column at a time."""
     names = [name for name in values if name not in _TIE_ENDS]
-    for number, tie_source, target, kind, *cells in zip(
-        numbers,
-        values["source"],
-        values["target"],
-        values["type"],
-        *(values[name] for name in names),
-        strict=True,
+    columns = [values[name] for name in names]
+    props = (
+        list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+        if names
+        else [{} for _ in numbers]
+    )
+    for name in names:  # the empty cells out, which leaves the others in the columns' order
+        if _EMPTY in values[name]:
+            for row, value in zip(props, values[name], strict=True):
+                if value is _EMPTY:
+                    del row[name]
+    for number, tie_source, target, kind, row in zip(
+        numbers, values["source"], values["target"], values["type"], props, strict=True
     ):
-        props = {name: value for name, value in zip(names, cells, strict=True) if value is not _EMPTY}
-        _plan_tie(plan, kind, tie_source, target, props, Where(source, number, ""))
+        _plan_tie(plan, kind, tie_source, target, row, Where(source, number, ""))
 
 
 def _plan_tie(plan: Plan, kind: str, source: str, target: str, props: dict[str, Any], where: Where) -> None:
@@ -569,21 +580,20 @@ def _checked_columns(chunk: Chunk, at: dict[str, int], columns: list[_Column]) -
             parsed[""] = _EMPTY
         shared = True
         for text in parsed:
-            if not text:
-                continue
             value = seen.get(text, seen)
-            if value is seen:
+            if value is seen:  # a text not seen before (a value kept there is never left out)
+                if not text:
+                    continue
                 try:
                     value = F.storable(parse(F.cell(text)))
                 except F.Invalid:
                     return None
-                if type(value) in _SCALARS:
-                    if len(seen) < _SEEN_LIMIT:
-                        seen[text] = value
-                else:
+                if not _kept(value):
+                    return None
+                if type(value) not in _SCALARS:
                     shared = False
-            if not _kept(value):
-                return None
+                elif len(seen) < _SEEN_LIMIT:
+                    seen[text] = value
             parsed[text] = value
         if shared:
             values[name] = list(map(parsed.__getitem__, cells))

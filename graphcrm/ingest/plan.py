@@ -254,17 +254,20 @@ class Plan:
         return sorted(set(self.problems), key=_problem_order)
 
     def _check_references(self, existing: dict[str, list[str]]) -> None:
-        """`_check_reference` of every reference, a tie's ends made a planned record of a label
-        they allow looked at no further (most of a large import's)."""
-        nodes, check = self.nodes, self._check_reference
+        """`_check_reference` of every reference; a tie both of whose ends are planned records
+        of labels they allow (most of a large import's) is looked at no further."""
+        planned, check = self.nodes.get, self._check_reference
         unnamed: dict[str, tuple[tuple[str, ...], bool]] = {}
-        for rel in self.rels:
-            planned = nodes.get(rel.source)
-            if planned is None or planned.label not in rel.source_labels:
-                check(rel.source, rel.source_labels, (rel, rel.columns[0]), existing, unnamed)
-            planned = nodes.get(rel.target)
-            if planned is None or planned.label not in rel.target_labels:
-                check(rel.target, rel.target_labels, (rel, rel.columns[1]), existing, unnamed)
+        for rel in [
+            rel
+            for rel in self.rels
+            if (source := planned(rel.source)) is None
+            or source.label not in rel.source_labels
+            or (target := planned(rel.target)) is None
+            or target.label not in rel.target_labels
+        ]:
+            check(rel.source, rel.source_labels, (rel, rel.columns[0]), existing, unnamed)
+            check(rel.target, rel.target_labels, (rel, rel.columns[1]), existing, unnamed)
         for node_id, labels, place in self.requirements:
             check(node_id, labels, place, existing, unnamed)
 

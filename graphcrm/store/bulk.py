@@ -23,7 +23,9 @@ from __future__ import annotations
 import secrets
 import struct
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, ValuesView
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import batched
+from operator import methodcaller
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphcrm import queries
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 COMMAND_BYTES = 8 * 2**20
 SCRATCH = ".bulk."  # the scratch key: `<graph>.bulk.<token>`
 INDEX_WAIT_S = 600.0
+REL_BATCH = 20_000  # relationships encoded at a time
 
 _U32 = struct.Struct("<I")
 _I64 = struct.Struct("<q")
@@ -142,7 +145,7 @@ def commands(
     tokens = _Tokens()
     for node in nodes:
         keys = tuple(k for k, v in node.props.items() if v is not None)
-        record = encoded.join([node.props[k] for k in keys])
+        record = b"".join([value(node.props[k]) for k in keys])
         tokens.add(":".join((BASE_LABEL, *node.labels)), keys, record, node.props["id"])
         if tokens.size >= limit:
             count, parts, ids = tokens.take()
@@ -158,65 +161,95 @@ def commands(
 def _rel_commands(
     rels: Iterable[BulkRel], index: dict[str, int], encoded: _Encoded, limit: int
 ) -> Iterator[tuple[int, int, list[bytes], list[bytes]]]:
-    """The commands of `commands` that carry relationships: the tokens `_Tokens` would make,
-    made here without a call per record (a million ties)."""
-    pack, join = _ENDS.pack, encoded.join
+    """The commands of `commands` that carry relationships: the tokens `_Tokens` would make, cut
+    where it would cut them, their records encoded `REL_BATCH` at a time (`_records`)."""
     groups: dict[tuple[str, tuple[str, ...]], list[bytes]] = {}  # the header, then the records
     size = count = 0
-    for rel_type, source, target, props, both in rels:
-        keys = tuple(props)
-        values: Sequence[Any] | ValuesView[Any] = props.values()
-        if None in values:
-            keys = tuple(k for k in keys if props[k] is not None)
-            values = [props[k] for k in keys]
-        group = groups.get((rel_type, keys))
-        if group is None:
-            group = groups[(rel_type, keys)] = [_header(rel_type, keys)]
-            size += len(group[0])
-        body = join(values)
-        a, b = index[source], index[target]
-        group.append(pack(a, b) + body)
-        count += 1
-        size += 16 + len(body)
-        if both:
-            group.append(pack(b, a) + body)
-            count += 1
-            size += 16 + len(body)
-        if size >= limit:
-            yield 0, count, [], [b"".join(records) for records in groups.values()]
-            groups, size, count = {}, 0, 0
+    for batch in batched(rels, REL_BATCH):
+        for group_key, record, how_many in zip(*_records(batch, index, encoded), strict=True):
+            group = groups.get(group_key)
+            if group is None:
+                group = groups[group_key] = [_header(*group_key)]
+                size += len(group[0])
+            group.append(record)
+            count += how_many
+            size += len(record)
+            if size >= limit:
+                yield 0, count, [], [b"".join(records) for records in groups.values()]
+                groups, size, count = {}, 0, 0
     if count:
         yield 0, count, [], [b"".join(records) for records in groups.values()]
+
+
+def _records(
+    batch: Sequence[BulkRel], index: dict[str, int], encoded: _Encoded
+) -> tuple[list[tuple[str, tuple[str, ...]]], list[bytes], list[int]]:
+    """For each relationship of `batch`, in order: its token's key (type and property names,
+    null ones left out), its record (and the record the other way round after it, for a tie
+    written both ways), and how many records that is. Encoded a group and a column at a time."""
+    types, sources, targets, props, both = zip(*batch, strict=True)
+    names = list(map(tuple, props))
+    values = list(map(tuple, map(methodcaller("values"), props)))
+    for i in [i for i, row in enumerate(values) if None in row]:
+        names[i] = tuple(k for k in names[i] if props[i][k] is not None)
+        values[i] = tuple(props[i][k] for k in names[i])
+    group_keys = list(zip(types, names, strict=True))
+    ends = list(map(index.__getitem__, sources)), list(map(index.__getitem__, targets))
+    at: dict[tuple[tuple[str, tuple[str, ...]], bool], list[int]] = {}
+    for i, key in enumerate(zip(group_keys, both, strict=True)):
+        at.setdefault(key, []).append(i)
+    records: list[bytes] = [b""] * len(batch)
+    for (_, twice), rows in at.items():
+        columns = [encoded.column(column) for column in zip(*[values[i] for i in rows], strict=True)]
+        a, b = [ends[0][i] for i in rows], [ends[1][i] for i in rows]
+        there = list(map(_ENDS.pack, a, b))
+        if twice:
+            back = list(map(_ENDS.pack, b, a))
+            made = map(b"".join, zip(there, *columns, back, *columns, strict=True))
+        else:
+            made = map(b"".join, zip(there, *columns, strict=True))
+        for i, record in zip(rows, made, strict=True):
+            records[i] = record
+    return group_keys, records, [2 if twice else 1 for twice in both]
+
+
+class _Kept(dict[Any, bytes]):
+    """Encoded values by value, made on demand, at most `limit` (then it starts again)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, v: Any) -> bytes:
+        if len(self) >= self.limit:
+            self.clear()
+        piece = self[v] = value(v)
+        return piece
 
 
 class _Encoded:
     """`value` of many values, the encoding of text and decimals kept for their next appearance
     (dates, strengths, contexts recur thousands of times in a large import): at most `limit` of
-    each kind."""
+    each kind. Decimals are kept apart from text, and 0.0 not at all: it is one key of a dict
+    with -0.0 (and with 0 and False), not one value."""
 
     def __init__(self, limit: int = 100_000) -> None:
-        self.text: dict[str, bytes] = {}
-        self.floats: dict[float, bytes] = {}  # not 0.0: it is one key with -0.0, not one value
-        self.limit = limit
+        self.text = _Kept(limit)
+        self.floats = _Kept(limit)
 
-    def join(self, values: Iterable[Any]) -> bytes:
-        """The values encoded one after the other."""
-        text, floats = self.text, self.floats
-        try:
-            return b"".join(
-                [
-                    text[v] if type(v) is str else floats[v] if type(v) is float and v else value(v)
-                    for v in values
-                ]
-            )
-        except KeyError:  # a value not kept yet (rarely: most recur)
-            for v in values:
-                kept = text if type(v) is str else floats if type(v) is float and v else None
-                if kept is not None and v not in kept:
-                    if len(kept) >= self.limit:
-                        kept.clear()
-                    kept[v] = value(v)
-            return self.join(values)
+    def __call__(self, v: Any) -> bytes:
+        kind = type(v)
+        return self.text[v] if kind is str else self.floats[v] if kind is float and v else value(v)
+
+    def column(self, values: Sequence[Any]) -> list[bytes]:
+        """Each value encoded: a column of text, or of decimals none of which is zero, as a
+        whole."""
+        kinds = set(map(type, values))
+        if kinds == {str}:
+            return list(map(self.text.__getitem__, values))
+        if kinds == {float} and 0.0 not in values:
+            return list(map(self.floats.__getitem__, values))
+        return list(map(self, values))
 
 
 def bulk_create(
