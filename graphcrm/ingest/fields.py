@@ -274,7 +274,7 @@ def identifier(value: str) -> str:
                 "another id)",
             )
         value = unicodedata.normalize("NFC", value)
-    if any(ord(c) < 32 for c in value):
+    if _BELOW_SPACE.search(value):
         raise Invalid("an id with control characters", "an id of printable characters")
     if value != value.strip():
         raise Invalid("an id with a space at its start or end", "an id without spaces around it")
@@ -283,6 +283,7 @@ def identifier(value: str) -> str:
     return value
 
 
+_BELOW_SPACE = re.compile("[\x00-\x1f]")  # the control characters an id may not hold
 # Invisible in an id: every format character (category Cf: BOM, zero-width space, joiners, bidi
 # marks, embeddings, overrides and isolates, soft hyphen, word joiner, tags...), the other
 # default-ignorable code points, and the line and paragraph separators.

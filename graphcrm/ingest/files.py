@@ -8,18 +8,19 @@ ids, so re-importing the same files changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from graphcrm.errors import UserError
 from graphcrm.ingest import fields as F
 from graphcrm.ingest.fields import Problem
-from graphcrm.ingest.plan import Absent, Plan, Where
+from graphcrm.ingest.plan import Absent, Plan, Where, no_cycle_collection
 from graphcrm.ingest.stages import StageMap, closed, read_stage_map
-from graphcrm.ingest.tabular import Table, TableError, clip, read_csv, stream_csv, unopenable
+from graphcrm.ingest.tabular import Chunk, Table, TableError, clip, read_csv, stream_csv, unopenable
 from graphcrm.ingest.workbook import read_xlsx
 from graphcrm.kept import paths_patched
 from graphcrm.schema import (
@@ -56,6 +57,11 @@ class FileSpec:
     name: str
     columns: tuple[Column, ...]
     add: Callable[[Plan, dict[str, Any], Where], None] = field(compare=False)
+    # `add` for the rows of a chunk checked clean, given as columns (`_checked_columns`): the
+    # same plan, made faster for the files that run to a million rows. None: `add`, row by row.
+    add_columns: Callable[[Plan, str, list[int], dict[str, list[Any]]], None] | None = field(
+        default=None, compare=False
+    )
 
     @property
     def required(self) -> list[str]:
@@ -93,6 +99,13 @@ def import_path(
     written. With `dry_run`, a clean input is reported but not written. `stage_map`: a CSV
     mapping the CRM's stages to buying stages (`graphcrm.ingest.stages`).
     """
+    with no_cycle_collection():  # the plan is let go of (when `_import_path` returns) before it is back
+        return _import_path(store, path, dry_run=dry_run, progress=progress, stage_map=stage_map)
+
+
+def _import_path(
+    store: Store, path: Path, *, dry_run: bool, progress: bool, stage_map: Path | None
+) -> ImportResult:
     if problem := unopenable(path):
         raise InvalidInput([problem])
     stages, map_problems = read_stage_map(stage_map) if stage_map is not None else (StageMap(), [])
@@ -136,11 +149,15 @@ def apply_plan(
 def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:
     """The path search's network kept current by this import (`graphcrm.kept`): the people it
     writes and the ends of its introduction ties are all it touches there."""
-    people = {node.id for node in plan.nodes.values() if node.label == "Person"}
-    for rel in plan.rels:
-        if rel.type in NETWORK_TIES:
-            people.update((rel.source, rel.target))
-    return paths_patched(store, people)
+
+    def people() -> Iterator[str]:  # made only where a network is kept (a viewer)
+        yield from (node.id for node in plan.nodes.values() if node.label == "Person")
+        for rel in plan.rels:
+            if rel.type in NETWORK_TIES:
+                yield rel.source
+                yield rel.target
+
+    return paths_patched(store, people())
 
 
 def _check(store: Store, plan: Plan, read_problems: Sequence[str]) -> None:
@@ -172,16 +189,43 @@ def _add_person(plan: Plan, row: dict[str, Any], where: Where) -> None:
 
 
 def _add_tie(plan: Plan, row: dict[str, Any], where: Where) -> None:
-    kind = row["type"]
-    props = _props(row, drop=("source", "target", "type"))
+    _plan_tie(plan, row["type"], row["source"], row["target"], _props(row, drop=_TIE_ENDS), where)
+
+
+_TIE_ENDS = frozenset(("source", "target", "type"))
+
+
+def _add_ties(plan: Plan, source: str, numbers: list[int], values: dict[str, list[Any]]) -> None:
+    """`_add_tie` of each row of a chunk checked clean (`_add_rows`), its values made into the
+    rows' dicts a column at a time."""
+    names = [name for name in values if name not in _TIE_ENDS]
+    columns = [values[name] for name in names]
+    props = (
+        list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+        if names
+        else [{} for _ in numbers]
+    )
+    for name in names:  # the empty cells out, which leaves the others in the columns' order
+        if _EMPTY in values[name]:
+            for row, value in zip(props, values[name], strict=True):
+                if value is _EMPTY:
+                    del row[name]
+    for number, tie_source, target, kind, row in zip(
+        numbers, values["source"], values["target"], values["type"], props, strict=True
+    ):
+        _plan_tie(plan, kind, tie_source, target, row, Where(source, number, ""))
+
+
+def _plan_tie(plan: Plan, kind: str, source: str, target: str, props: dict[str, Any], where: Where) -> None:
+    """A row of ties.csv into the plan: its type, ends and other values (`props`, changed)."""
     if kind != "REPORTS_TO":  # a reports-to tie without one takes Settings.org_chart_strength
         props.setdefault("strength", 0.5)
     if kind == "TIED_TO":
         props["kind"] = props.pop("context", "") or "tie"
         plan.add_rel(
             kind,
-            row["source"],
-            row["target"],
+            source,
+            target,
             props,
             where,
             source_labels=("Person", "Account"),
@@ -189,7 +233,7 @@ def _add_tie(plan: Plan, row: dict[str, Any], where: Where) -> None:
             key=props["kind"],
         )
     else:
-        plan.add_rel(kind, row["source"], row["target"], props, where)
+        plan.add_rel(kind, source, target, props, where)
 
 
 def _add_opportunity(plan: Plan, row: dict[str, Any], where: Where) -> None:
@@ -253,8 +297,16 @@ def _add_referral(plan: Plan, row: dict[str, Any], where: Where) -> None:
 
 def _props(row: dict[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
     """The row's non-empty values, minus link columns."""
-    skip = set(drop)
-    return {k: v for k, v in row.items() if k not in skip and v not in (None, "", [], {})}
+    return {k: v for k, v in row.items() if k not in drop and (v or v not in _DROPPED)}
+
+
+_DROPPED = (None, "", [], {})  # the values `_props` leaves out
+
+
+def _kept(value: Any) -> bool:
+    """Whether `_props` keeps a value: any but those of `_DROPPED` (a parsed value that is true
+    is none of them, and most are)."""
+    return bool(value) or value not in _DROPPED
 
 
 _ID = Column("id", F.identifier, required=True)
@@ -310,6 +362,7 @@ FILES: dict[str, FileSpec] = {
                 Column("last_contact", F.date),
             ),
             _add_tie,
+            _add_ties,
         ),
         FileSpec(
             "opportunities",
@@ -434,24 +487,54 @@ def _csv_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
 
 
 # Parsed cells kept per column for their next appearance (an id, a date, a tie type recur
-# thousands of times in a large file): at most this many per column.
+# thousands of times in a large file): at most this many per parser (`check_table`).
 _SEEN_LIMIT = 200_000
 _SCALARS = (str, int, float, bool)  # parsed values safe to share between rows (lists are not)
+_EMPTY: Any = object()  # a cell left empty, in the columns of `_checked_columns`
+# (column name, its parser, whether required, its parsed cells by text): the state of the checks
+# of one table, shared by its chunks.
+_Column = tuple[str, F.Parser, bool, dict[str, Any]]
 
 
 def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
     """Check one table's header and cells, adding its rows to `plan` and its problems too.
 
-    A cell's parsed value is remembered per column and reused when the same text comes again
-    (the parsers are pure): at a million ties, most cells are ids, types and dates seen before,
-    and the rows then share one value instead of holding a copy each."""
+    A cell's parsed value is remembered per parser and reused when the same text comes again in
+    a column it parses (the parsers are pure): at a million ties, most cells are ids, types and
+    dates seen before, and the rows then share one value instead of holding a copy each.
+
+    A table read in chunks (`tabular.stream_csv`) is checked a column at a time, each distinct
+    cell once (`_checked_columns`); a chunk in which that finds anything wrong is checked again
+    a row at a time (`_check_rows`), which reports it, so the problems and the rows left out are
+    the same either way."""
     if not _check_header(spec, table, plan):
         return
-    source, add, problems = table.source, spec.add, plan.problems
-    columns: list[tuple[str, F.Parser, bool, dict[str, Any]]] = [
-        (c.name, c.parse, c.required, {}) for c in spec.columns
+    seen: dict[F.Parser, dict[str, Any]] = {}  # columns of one parser (ids) share their cells
+    columns: list[_Column] = [
+        (c.name, c.parse, c.required, seen.setdefault(c.parse, {})) for c in spec.columns
     ]
-    for number, raw in table.records():
+    if table.chunks is None:
+        _check_rows(spec, table.source, table.records(), columns, plan)
+        return
+    at = {name: table.columns.index(name) for name, _, _, _ in columns if name in table.columns}
+    for chunk in table.chunks():
+        values = _checked_columns(chunk, at, columns)
+        if values is None:
+            _check_rows(spec, table.source, chunk.records(table.columns), columns, plan)
+        else:
+            _add_rows(spec, table.source, chunk.numbers, values, plan)
+
+
+def _check_rows(
+    spec: FileSpec,
+    source: str,
+    records: Iterable[tuple[int, dict[str, str]]],
+    columns: list[_Column],
+    plan: Plan,
+) -> None:
+    """Check rows one at a time, adding each to `plan`, or its problems and what it names."""
+    add, problems = spec.add, plan.problems
+    for number, raw in records:
         row: dict[str, Any] = {}
         ok = True
         for name, parse, required, seen in columns:
@@ -477,6 +560,59 @@ def check_table(spec: FileSpec, table: Table, plan: Plan) -> None:
             add(plan, row, Where(source, number, ""))
         else:
             plan.skip_row(row)
+
+
+def _checked_columns(chunk: Chunk, at: dict[str, int], columns: list[_Column]) -> dict[str, list[Any]] | None:
+    """The parsed value of every cell of the chunk by column (`_EMPTY` for an empty cell), each
+    distinct text parsed once; None when a cell has a problem (a required value empty, a value
+    its parser refuses) or parses to a value `_props` would leave out, for `_check_rows` to
+    handle. A column not in the table is absent; a parser that makes lists or maps parses every
+    cell, so that each row holds its own, as `_check_rows` gives them."""
+    values: dict[str, list[Any]] = {}
+    for name, parse, required, seen in columns:
+        if name not in at:
+            continue
+        cells = chunk.cells[at[name]]
+        parsed: dict[str, Any] = dict.fromkeys(cells)  # each text once, in the order of the rows
+        if "" in parsed:
+            if required:
+                return None
+            parsed[""] = _EMPTY
+        shared = True
+        for text in parsed:
+            value = seen.get(text, seen)
+            if value is seen:  # a text not seen before (a value kept there is never left out)
+                if not text:
+                    continue
+                try:
+                    value = F.storable(parse(F.cell(text)))
+                except F.Invalid:
+                    return None
+                if not _kept(value):
+                    return None
+                if type(value) not in _SCALARS:
+                    shared = False
+                elif len(seen) < _SEEN_LIMIT:
+                    seen[text] = value
+            parsed[text] = value
+        if shared:
+            values[name] = list(map(parsed.__getitem__, cells))
+        else:
+            values[name] = [F.storable(parse(F.cell(text))) if text else _EMPTY for text in cells]
+    return values
+
+
+def _add_rows(
+    spec: FileSpec, source: str, numbers: list[int], values: dict[str, list[Any]], plan: Plan
+) -> None:
+    """Add the rows of a chunk checked by `_checked_columns` to `plan`, as `_check_rows` would."""
+    if spec.add_columns is not None:
+        spec.add_columns(plan, source, numbers, values)
+        return
+    add, names = spec.add, list(values)
+    for number, *cells in zip(numbers, *values.values(), strict=True):
+        row = {name: value for name, value in zip(names, cells, strict=True) if value is not _EMPTY}
+        add(plan, row, Where(source, number, ""))
 
 
 def _check_header(spec: FileSpec, table: Table, plan: Plan) -> bool:
@@ -564,7 +700,8 @@ def _name(path: Path) -> str:
 def plan_tables(tables: Iterable[Table], stages: StageMap | None = None) -> Plan:
     """Check every table and gather what they would write (not yet checked against the db)."""
     plan = Plan(stages=stages or StageMap())
-    for table in tables:
-        check_table(FILES[_stem(table.source)], table, plan)
+    with no_cycle_collection():
+        for table in tables:
+            check_table(FILES[_stem(table.source)], table, plan)
     plan.check_stage_totals()
     return plan

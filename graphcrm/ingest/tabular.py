@@ -62,6 +62,21 @@ class TableError(UserError):
     """A file that cannot be read as a table at all; the message names it."""
 
 
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Rows of a CSV file read by `stream_csv`, as columns: the spreadsheet row number of each
+    row and, for each column of the header in its place, the stripped cell of each row. Blank
+    rows are left out, as `Table.records` leaves them."""
+
+    numbers: list[int]
+    cells: list[list[str]]
+
+    def records(self, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+        """The rows as `Table.records` gives them: each row's non-empty cells by column."""
+        for number, *record in zip(self.numbers, *self.cells, strict=True):
+            yield number, {column: value for column, value in zip(header, record, strict=True) if value}
+
+
 @dataclass
 class Table:
     """One CSV file or XLSX sheet: its name for messages, header and rows."""
@@ -71,10 +86,8 @@ class Table:
     rows: list[dict[str, str]]  # the non-empty cells of each row by column: an empty cell is absent
     numbers: list[int] = field(default_factory=list)  # spreadsheet row number of each row
 
-    # A table read by `stream_csv`: its rows, made chunk by chunk as `records` takes them.
-    stream: Callable[[], Iterator[tuple[int, dict[str, str]]]] | None = field(
-        default=None, repr=False, compare=False
-    )
+    # A table read by `stream_csv`: its rows, made a chunk at a time as they are taken.
+    chunks: Callable[[], Iterator[Chunk]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.numbers:
@@ -82,8 +95,8 @@ class Table:
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Each row with its number, in order (read as they come when the table streams)."""
-        if self.stream is not None:
-            return self.stream()
+        if self.chunks is not None:
+            return (record for chunk in self.chunks() for record in chunk.records(self.columns))
         return zip(self.numbers, self.rows, strict=True)
 
 
@@ -238,26 +251,48 @@ def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
         return iter(pd.read_csv(io.BytesIO(data), encoding=encoding, chunksize=chunk_rows, **_AS_TEXT))
 
     try:
-        width = 0
+        width, first = 0, []
         for frame in frames():
-            width = width or frame.shape[1]
+            if not width:
+                width, first = frame.shape[1], [str(c).strip() for c in frame.iloc[0]]
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _parser_error(exc, source, 0) from exc
-    first = next(_records(next(frames())), [])
     if not any(first):
         raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)")
     header = [c.strip().lower() for c in first]
     if not header[-1] or len(header) != width:
         return _parse(io.BytesIO(data), source, encoding, 0)
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        records = (record for frame in frames() for record in _records(frame))
-        next(records)  # the header
-        for number, record in enumerate(records, start=2):
-            if any(record):
-                yield number, {column: value for column, value in zip(header, record, strict=True) if value}
+    def chunks() -> Iterator[Chunk]:
+        number = 1  # of the frame's first record: the header is row 1
+        for frame in frames():
+            cells = [_stripped(frame.iloc[:, column]) for column in range(width)]
+            numbers = list(range(number, number + len(frame)))
+            number += len(frame)
+            if numbers[:1] == [1]:  # the header
+                numbers, cells = numbers[1:], [column[1:] for column in cells]
+            yield _without_blank_rows(numbers, cells)
 
-    return Table(source, header, [], stream=rows)
+    return Table(source, header, [], chunks=chunks)
+
+
+def _stripped(column: pd.Series) -> list[str]:
+    """A column's cells as stripped text, as `_records` makes them."""
+    cells = column.to_numpy(dtype=object).tolist()
+    try:
+        return list(map(str.strip, cells))
+    except TypeError:  # a cell that is not text (pandas reads every cell as text: never seen)
+        return [str(c).strip() for c in cells]
+
+
+def _without_blank_rows(numbers: list[int], cells: list[list[str]]) -> Chunk:
+    """The chunk of these rows, less those whose every cell is empty."""
+    if all("" in column for column in cells):  # else some column is filled in every row
+        keep = [i for i, record in enumerate(zip(*cells, strict=True)) if any(record)]
+        if len(keep) < len(numbers):
+            numbers = [numbers[i] for i in keep]
+            cells = [[column[i] for i in keep] for column in cells]
+    return Chunk(numbers, cells)
 
 
 def _csv_bytes(path: Path) -> tuple[bytes, str]:

@@ -24,6 +24,8 @@ import secrets
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import batched
+from operator import methodcaller
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphcrm import queries
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 COMMAND_BYTES = 8 * 2**20
 SCRATCH = ".bulk."  # the scratch key: `<graph>.bulk.<token>`
 INDEX_WAIT_S = 600.0
+REL_BATCH = 20_000  # relationships encoded at a time
 
 _U32 = struct.Struct("<I")
 _I64 = struct.Struct("<q")
@@ -138,6 +141,7 @@ def commands(
     command, nodes first; values are encoded as the commands are needed (the caller's rows are
     read once, never all held as bytes)."""
     index: dict[str, int] = {}  # node id: the server's number for the node
+    encoded = _Encoded()
     tokens = _Tokens()
     for node in nodes:
         keys = tuple(k for k, v in node.props.items() if v is not None)
@@ -151,36 +155,101 @@ def commands(
         count, parts, ids = tokens.take()
         index.update(zip(ids, range(len(index), len(index) + len(ids)), strict=True))
         yield count, 0, parts, []
-    encoded: dict[Any, bytes] = {}  # text and numbers recur (dates, strengths, contexts)
-    for rel in rels:
-        props = rel.props
-        keys = tuple(props)
-        if None in props.values():
-            keys = tuple(k for k in keys if props[k] is not None)
-        pieces: list[bytes] = []
-        for k in keys:
-            v = props[k]
-            kind = type(v)
-            if kind is str or kind is float:
-                piece = encoded.get((kind, v))
-                if piece is None:
-                    piece = encoded[(kind, v)] = value(v)
-                    if len(encoded) > 100_000:
-                        encoded.clear()
-                pieces.append(piece)
-            else:
-                pieces.append(value(v))
-        body = b"".join(pieces)
-        a, b = index[rel.source], index[rel.target]
-        tokens.add(rel.type, keys, _ENDS.pack(a, b) + body)
-        if rel.both:
-            tokens.add(rel.type, keys, _ENDS.pack(b, a) + body)
-        if tokens.size >= limit:
-            count, parts, _ = tokens.take()
-            yield 0, count, [], parts
-    if tokens.count:
-        count, parts, _ = tokens.take()
-        yield 0, count, [], parts
+    yield from _rel_commands(rels, index, encoded, limit)
+
+
+def _rel_commands(
+    rels: Iterable[BulkRel], index: dict[str, int], encoded: _Encoded, limit: int
+) -> Iterator[tuple[int, int, list[bytes], list[bytes]]]:
+    """The commands of `commands` that carry relationships: the tokens `_Tokens` would make, cut
+    where it would cut them, their records encoded `REL_BATCH` at a time (`_records`)."""
+    groups: dict[tuple[str, tuple[str, ...]], list[bytes]] = {}  # the header, then the records
+    size = count = 0
+    for batch in batched(rels, REL_BATCH):
+        for group_key, record, how_many in zip(*_records(batch, index, encoded), strict=True):
+            group = groups.get(group_key)
+            if group is None:
+                group = groups[group_key] = [_header(*group_key)]
+                size += len(group[0])
+            group.append(record)
+            count += how_many
+            size += len(record)
+            if size >= limit:
+                yield 0, count, [], [b"".join(records) for records in groups.values()]
+                groups, size, count = {}, 0, 0
+    if count:
+        yield 0, count, [], [b"".join(records) for records in groups.values()]
+
+
+def _records(
+    batch: Sequence[BulkRel], index: dict[str, int], encoded: _Encoded
+) -> tuple[list[tuple[str, tuple[str, ...]]], list[bytes], list[int]]:
+    """For each relationship of `batch`, in order: its token's key (type and property names,
+    null ones left out), its record (and the record the other way round after it, for a tie
+    written both ways), and how many records that is. Encoded a group and a column at a time."""
+    types, sources, targets, props, both = zip(*batch, strict=True)
+    names = list(map(tuple, props))
+    values = list(map(tuple, map(methodcaller("values"), props)))
+    for i in [i for i, row in enumerate(values) if None in row]:
+        names[i] = tuple(k for k in names[i] if props[i][k] is not None)
+        values[i] = tuple(props[i][k] for k in names[i])
+    group_keys = list(zip(types, names, strict=True))
+    ends = list(map(index.__getitem__, sources)), list(map(index.__getitem__, targets))
+    at: dict[tuple[tuple[str, tuple[str, ...]], bool], list[int]] = {}
+    for i, key in enumerate(zip(group_keys, both, strict=True)):
+        at.setdefault(key, []).append(i)
+    records: list[bytes] = [b""] * len(batch)
+    for (_, twice), rows in at.items():
+        columns = [encoded.column(column) for column in zip(*[values[i] for i in rows], strict=True)]
+        a, b = [ends[0][i] for i in rows], [ends[1][i] for i in rows]
+        there = list(map(_ENDS.pack, a, b))
+        if twice:
+            back = list(map(_ENDS.pack, b, a))
+            made = map(b"".join, zip(there, *columns, back, *columns, strict=True))
+        else:
+            made = map(b"".join, zip(there, *columns, strict=True))
+        for i, record in zip(rows, made, strict=True):
+            records[i] = record
+    return group_keys, records, [2 if twice else 1 for twice in both]
+
+
+class _Kept(dict[Any, bytes]):
+    """Encoded values by value, made on demand, at most `limit` (then it starts again)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, v: Any) -> bytes:
+        if len(self) >= self.limit:
+            self.clear()
+        piece = self[v] = value(v)
+        return piece
+
+
+class _Encoded:
+    """`value` of many values, the encoding of text and decimals kept for their next appearance
+    (dates, strengths, contexts recur thousands of times in a large import): at most `limit` of
+    each kind. Decimals are kept apart from text, and 0.0 not at all: it is one key of a dict
+    with -0.0 (and with 0 and False), not one value."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.text = _Kept(limit)
+        self.floats = _Kept(limit)
+
+    def __call__(self, v: Any) -> bytes:
+        kind = type(v)
+        return self.text[v] if kind is str else self.floats[v] if kind is float and v else value(v)
+
+    def column(self, values: Sequence[Any]) -> list[bytes]:
+        """Each value encoded: a column of text, or of decimals none of which is zero, as a
+        whole."""
+        kinds = set(map(type, values))
+        if kinds == {str}:
+            return list(map(self.text.__getitem__, values))
+        if kinds == {float} and 0.0 not in values:
+            return list(map(self.floats.__getitem__, values))
+        return list(map(self, values))
 
 
 def bulk_create(
