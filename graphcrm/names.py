@@ -99,6 +99,7 @@ def typed(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
+@functools.lru_cache(maxsize=65_536)  # pure; a large import repeats names (1,051 for 100,000 people at M)
 def search_key(name: str | None) -> str | None:
     """The `name_key` of a name: space-separated spellings (see the module): the whole name,
     each run of one script in it ("赵志刚 Zhao Zhigang" is also "赵志刚" and "zhaozhigang"),

@@ -405,7 +405,8 @@ class Plan:
         holding no records and large enough to gain from it. Whether it was written so."""
         if self.existing is None or self.existing or len(self.nodes) + len(self.rels) < BULK_MIN_ROWS:
             return False
-        with _progress(len(self.nodes) + len(self.rels), progress) as bar, no_cycle_collection():
+        stored = sum(2 if rel.type in SYMMETRIC_TIES else 1 for rel in self.rels)  # as the engine counts
+        with _progress(len(self.nodes) + stored, progress) as bar, no_cycle_collection():
 
             def sent(nodes: int, rels: int) -> None:
                 bar.update(nodes + rels)
