@@ -51,6 +51,9 @@ class WriteLock:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._local = threading.local()
+        # The threads of this process (a viewer's) queue here, not by polling the database: a
+        # poller slept up to 0.1 s past each release (8 clients importing: p95 1.1 s).
+        self._here = threading.Lock()
 
     @property
     def mine(self) -> bool:
@@ -81,19 +84,27 @@ class WriteLock:
             finally:
                 self._local.depth -= 1
             return
-        prefix = f"{_HOST}|{os.getpid()}|{threading.get_ident()}|"
-        holder = prefix + secrets.token_hex(6)
-        self._acquire(holder, prefix)
-        renewer = _Renewer(self.store, holder)
-        self._local.depth, self._local.renewer = 1, renewer
-        renewer.start()
+        if not self._here.acquire(timeout=WAIT_S):
+            raise Unavailable(
+                f"the database {self.store.url} is busy: another writer of this process has been "
+                f"writing for over {WAIT_S:.0f} s; try again when it is done"
+            )
         try:
-            yield
+            prefix = f"{_HOST}|{os.getpid()}|{threading.get_ident()}|"
+            holder = prefix + secrets.token_hex(6)
+            self._acquire(holder, prefix)
+            renewer = _Renewer(self.store, holder)
+            self._local.depth, self._local.renewer = 1, renewer
+            renewer.start()
+            try:
+                yield
+            finally:
+                self._local.depth, self._local.renewer = 0, None
+                renewer.stop()
+                with contextlib.suppress(Exception):  # a server gone: the lease runs out by itself
+                    self.store.release_lock(holder)
         finally:
-            self._local.depth, self._local.renewer = 0, None
-            renewer.stop()
-            with contextlib.suppress(Exception):  # a server gone: the lease runs out by itself
-                self.store.release_lock(holder)
+            self._here.release()
 
     def _acquire(self, holder: str, prefix: str) -> None:
         deadline = time.monotonic() + WAIT_S
