@@ -35,7 +35,7 @@ from graphcrm import projection
 from graphcrm.chains import brokers, chains
 from graphcrm.committee import committee
 from graphcrm.demo import seed_path
-from graphcrm.influencers import influencers
+from graphcrm.influencers import _answer as _influencers
 from graphcrm.ingest.files import import_path
 from graphcrm.paths import hazards_around, warm_paths
 from graphcrm.referrals import referrals
@@ -145,7 +145,8 @@ def _questions(
     out["warm_path"] = _over(lambda t: warm_paths(store, t, k=3, settings=settings), targets, runs)
     out["chain"] = _over(lambda t: chains(store, t, settings=settings), targets[:10], runs)
     out["brokers"] = _over(lambda o: brokers(store, opportunity=o), opportunities, runs)
-    out["influencers"] = _over(lambda a: influencers(store, a), [account], runs)
+    # worked out each time: the answer is kept with the graph's version (projection.remembered)
+    out["influencers"] = _over(lambda a: _influencers(store, a, settings), [account], runs)
     out["committee"] = _over(lambda o: committee(store, o, settings=settings), opportunities, runs)
     out["referrals"] = _over(lambda _: referrals(store), [None], runs)
     out["pages"] = _pages(url, targets[:10], opportunities, runs)
@@ -169,7 +170,8 @@ def _baselines(
     base = baseline.load(folder, settings)
     out["baseline_load_s"] = round(time.perf_counter() - started, 3)
     some = targets[: args.baseline_targets]
-    avoid = {t: {a.id for a in hazards_around(store, t)["hostile"]} - {t} for t in some}
+    net = projection.network(store)
+    avoid = {t: {a.id for a in hazards_around(store, net, t)["hostile"]} - {t} for t in some}
     ours = {t: [p.warmth for p in warm_paths(store, t, k=3, settings=settings).paths] for t in some}
     theirs = {t: baseline.nx_warm_paths(base, t, avoid[t]) for t in some}
     out["baseline"] = {
