@@ -203,7 +203,7 @@ def ig_brokers(b: Baseline, opportunity: str) -> dict[str, float]:
 
 def nx_informal(b: Baseline) -> nx.Graph:
     """Everyone's informal network (KNOWS, ALLY, KIN, INFLUENCES, either way), for
-    `nx_brokers_everyone`: built apart, as graph building is not counted."""
+    `nx_brokers_everyone_ms`: built apart, as graph building is not counted."""
     social = b.ties[b.ties["type"].isin(INFORMAL)]
     graph = nx.Graph()
     graph.add_edges_from(zip(social["source"], social["target"], strict=True))
