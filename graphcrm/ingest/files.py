@@ -300,7 +300,7 @@ def _props(row: dict[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in drop and (v or v not in _DROPPED)}
 
 
-_DROPPED = (None, "", [], {})  # the values `_props` leaves out
+_DROPPED: tuple[Any, ...] = (None, "", [], {})  # the values `_props` leaves out
 
 
 def _kept(value: Any) -> bool:
