@@ -192,7 +192,8 @@ def remembered[T](store: Store, key: tuple[Any, ...], compute: Callable[[], T]) 
     where the arrays are kept beside the database, in a file beside them, so that the next
     command asking the same (`graphcrm next` asks 94 committees at scale M: 4 s) reads it
     instead. `key` names the question and everything its answer depends on (settings
-    included); the files go with their version's arrays when a write makes a new one."""
+    included); the files go with their version's arrays when a write makes a new one, and are
+    not read by other code (`_code`)."""
     net = network(store)
     if key in net.memo:
         return net.memo[key]
@@ -212,8 +213,17 @@ def _answer_path(cache: Path | None, version: tuple[Any, Any], key: tuple[Any, .
     if cache is None or None in version:
         return None
     folder = cache / _folder_name(version)
-    name = hashlib.sha256(repr((__version__, key)).encode()).hexdigest()[:32]
+    name = hashlib.sha256(repr((_code(), key)).encode()).hexdigest()[:32]
     return folder / "answers" / f"{name}.pickle" if folder.is_dir() else None
+
+
+@functools.cache
+def _code() -> tuple[str, str]:
+    """graphcrm's version and a fingerprint of its source files (names, sizes, times): an answer
+    kept by other code (an upgrade, a checkout) is not read back as this code's."""
+    files = sorted(Path(__file__).parent.rglob("*.py"))
+    stamp = hashlib.sha256(repr([(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files]).encode())
+    return __version__, stamp.hexdigest()
 
 
 def _keep_answer(path: Path | None, value: Any) -> None:
