@@ -27,16 +27,12 @@ def _convert[N: Hashable](graph: nx.Graph[N]) -> tuple[ig.Graph, list[N], dict[N
     return ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, where
 
 
-def undirected(size: int, pairs: Iterable[tuple[int, int]] | tuple[np.ndarray, np.ndarray]) -> ig.Graph:
-    """The simple undirected graph of vertices 0..size-1 with an edge for each pair of `pairs`
-    (either way round, a repeated pair once; pairs or two arrays of ends): what a networkx
-    `Graph` of those edges holds, built without one for the functions below that take an igraph
-    graph. Edges in order of their ends, as a networkx graph built in that order lists them."""
-    if isinstance(pairs, tuple) and len(pairs) == 2 and isinstance(pairs[0], np.ndarray):
-        one, other = (np.asarray(end, dtype=np.int64) for end in pairs)
-    else:
-        listed = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
-        one, other = listed[:, 0], listed[:, 1]
+def undirected(size: int, one: np.ndarray, other: np.ndarray) -> ig.Graph:
+    """The simple undirected graph of vertices 0..size-1 with an edge between `one[i]` and
+    `other[i]` for each i (either way round, a repeated pair once): what a networkx `Graph` of
+    those edges holds, built without one for the functions below that take an igraph graph.
+    Edges in order of their ends, as a networkx graph built in that order lists them."""
+    one, other = np.asarray(one, dtype=np.int64), np.asarray(other, dtype=np.int64)
     keys = np.unique(np.minimum(one, other) * size + np.maximum(one, other))
     return ig.Graph(n=size, edges=np.column_stack((keys // size, keys % size)).tolist(), directed=False)
 
@@ -50,7 +46,7 @@ def informal_network(net: projection.Network, ids: Sequence[str] | None = None) 
     since they were read, at the moment of a write) has no ties in it."""
     if ids is None:
         informal = ~np.asarray(net.org)
-        return undirected(len(net.ids), (np.asarray(net.source)[informal], net.target[informal]))
+        return undirected(len(net.ids), np.asarray(net.source)[informal], net.target[informal])
     at = np.array([net.position.get(person, -1) for person in ids], dtype=np.int64)
     held = at >= 0
     local = np.full(len(net.ids), -1, dtype=np.int64)  # position in the arrays -> vertex
@@ -61,7 +57,7 @@ def informal_network(net: projection.Network, ids: Sequence[str] | None = None) 
     ties = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
     source = local[np.asarray(net.source)[ties]]
     keep = (source >= 0) & ~np.asarray(net.org)[ties]
-    return undirected(len(ids), (source[keep], into[keep]))
+    return undirected(len(ids), source[keep], into[keep])
 
 
 def betweenness[N: Hashable](graph: nx.Graph[N]) -> dict[N, float]:

@@ -26,7 +26,7 @@ import datetime as dt
 import heapq
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -297,10 +297,7 @@ def hazards_around(store: Store, net: projection.Network, target: str) -> dict[s
 def _competitors(store: Store, net: projection.Network) -> list[Avoided]:
     """Whoever is tied to a competitor, kept with the network (the graph's version): a committee
     flags them on every member's path, the next steps on every open committee's."""
-    key = ("competitors",)
-    if key not in net.memo:
-        net.memo[key] = _avoided(store.run("paths/competitors"))
-    return net.memo[key]
+    return _per_version(net, ("competitors",), lambda: _avoided(store.run("paths/competitors")))
 
 
 def _avoided(rows: Sequence[dict[str, Any]]) -> list[Avoided]:
@@ -396,9 +393,15 @@ def _by_hostile(
 
 def _all_hostile(store: Store, net: projection.Network) -> frozenset[str]:
     """Every enemy and blocker of every open committee: more than any one person's set."""
-    key = ("all hostile",)
+    return _per_version(
+        net, ("all hostile",), lambda: frozenset(r["id"] for r in store.run("paths/all_hostile"))
+    )
+
+
+def _per_version[T](net: projection.Network, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """What `make` gives, kept with the network (the graph's version) under `key`."""
     if key not in net.memo:
-        net.memo[key] = frozenset(r["id"] for r in store.run("paths/all_hostile"))
+        net.memo[key] = make()
     return net.memo[key]
 
 
