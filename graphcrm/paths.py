@@ -47,6 +47,10 @@ HOP_PREFERENCE = ("ALLY", "KIN", "KNOWS", "INFLUENCES", "REPORTS_TO", "MANAGES")
 ORG_WORDS = {"REPORTS_TO": "manager", "MANAGES": "direct report"}
 
 
+# A search's label: (cost, hops, person, the label after it towards the target; () at the target).
+Label = tuple[Any, ...]
+
+
 @dataclasses.dataclass(frozen=True)
 class Person:
     id: str
@@ -142,7 +146,8 @@ def answer(
     avoided = tuple(a for a in hazards["hostile"] if a.id not in (target, source))
     flagged = tuple(a for a in hazards["competitor"] if a.id != source)
     avoid_ids = {a.id for a in avoided} | ({a.id for a in flagged} - {target} if strict else set())
-    found = _search(net, net.hops(settings), target, source, avoid_ids, max_hops, k)
+    toward = _toward_us(store, net, settings) if source is None else None
+    found = _search(net, net.hops(settings), target, source, avoid_ids, max_hops, k, toward)
     flags_by_id = {a.id: a.reason for a in flagged}
     paths = _diverse(_warm_paths(store, found, flags_by_id, settings), k)
     on_paths = {p.id for path in paths for p in path.people}
@@ -157,15 +162,23 @@ def _search(
     avoid: set[str],
     max_hops: int,
     k: int,
+    toward: Sequence[float] | None = None,
 ) -> list[list[str]]:
     """The warmest simple paths (as id lists) to `target`, best first per first hop.
 
     A best-first (Dijkstra) search backwards from the target over the costs −ln(warmth): a
-    label is (cost, hops) at a person, and a person keeps a later, costlier label only if it
-    has fewer hops, so the hop bound never hides a path. Starts are our reps (or `source`);
-    they, and the avoided, are never passed through. Every tie from a start into a reached
-    person ends a candidate; the search stops once no cheaper candidate can come, which for
-    the `k` best first hops is after a few hundred people, whatever the graph's size.
+    label is (cost, hops, person, the label after it towards the target), and a person keeps
+    a later, costlier label only if it has fewer hops, so the hop bound never hides a path.
+    Starts are our reps (or `source`); they, and the avoided, are never passed through. Every
+    tie from a start into a reached person ends a candidate; the search stops once no cheaper
+    candidate can come, which for the `k` best first hops is after a few hundred people,
+    whatever the graph's size.
+
+    With `toward` (from our reps only: `Network.cost_from_us`, per person a lower bound of the
+    cost left to reach a rep) the search is steered (A*): labels come off the heap by their
+    cost plus that bound, so it heads for our reps and stops sooner. The answer is the same:
+    a person's labels still come off in the order of their cost, and equally warm paths are
+    told apart by their labels, not by the order in which the search met them.
     """
     t = net.position.get(target)
     s = net.position.get(source) if source is not None else None
@@ -173,23 +186,22 @@ def _search(
         return []
     blocked = {net.position[i] for i in avoid if i in net.position}
     starts = net.rep if s is None else _only(len(net.ids), s)
-    labels: list[tuple[int, int]] = []  # (person, next label towards the target)
+    ahead = toward if toward is not None else _per_version(net, ("no bound",), lambda: [0.0] * len(net.ids))
     best_hops: dict[int, int] = {}
-    lightest: dict[int, tuple[float, int]] = {}  # per person, the cheapest label pushed
-    firsts: dict[tuple[int, int], tuple[float, int, int, int]] = {}
-    others: list[tuple[float, int, int, int]] = []
+    lightest: dict[int, Label] = {}  # per person, the cheapest label pushed
+    firsts: dict[tuple[int, int], tuple[float, int, int, Label]] = {}
+    others: list[tuple[float, int, int, Label]] = []
     bound: list[float] = []  # the k cheapest candidate costs with distinct first hops
-    heap: list[tuple[float, int, int, int]] = [(0.0, 0, t, -1)]
+    heap: list[tuple[float, Label]] = [(0.0, (0.0, 0, t, ()))]
     deep = max_hops + 1  # more hops than any label has
     while heap:
-        cost, hops, person, after = heapq.heappop(heap)
-        if len(bound) == k and cost > bound[-1]:
+        steer, label = heapq.heappop(heap)
+        if len(bound) == k and steer > bound[-1]:
             break
+        cost, hops, person, _after = label
         if best_hops.get(person, deep) <= hops:
             continue
         best_hops[person] = hops
-        label = len(labels)
-        labels.append((person, after))
         askers, costs = into(person)
         for asker, step in zip(askers, costs, strict=True):
             if asker == t or step == math.inf:
@@ -205,25 +217,36 @@ def _search(
                 else:
                     others.append(candidate)
             elif hops + 2 <= max_hops and asker not in blocked and best_hops.get(asker, deep) > hops + 1:
-                if len(bound) == k and total > bound[-1]:
-                    continue  # it would come off the heap after the search stops
+                least = total + ahead[asker]  # no path through them costs less
+                if least == math.inf or (len(bound) == k and least > bound[-1]):
+                    continue  # no rep reaches them, or it would come off after the search stops
                 pushed = lightest.get(asker)
-                if pushed is not None and pushed[0] <= total and pushed[1] <= hops + 1:
+                new = (total, hops + 1, asker, label)
+                if pushed is not None and pushed[1] <= hops + 1 and pushed <= new:
                     continue  # a label as cheap and as short is on the heap, and comes off first
-                if pushed is None or total < pushed[0]:
-                    lightest[asker] = (total, hops + 1)
-                heapq.heappush(heap, (total, hops + 1, asker, label))
+                if pushed is None or new < pushed:
+                    lightest[asker] = new
+                heapq.heappush(heap, (least, new))
     chosen = sorted(firsts.values())[:k]
     if len(chosen) < k:
         chosen += sorted(others)[: k - len(chosen)]
     result = []
-    for _cost, _hops, asker, label in chosen:
+    for _cost, _hops, asker, after in chosen:
         ids = [net.ids[asker]]
-        while label >= 0:
-            person, label = labels[label]
-            ids.append(net.ids[person])
+        while after:
+            ids.append(net.ids[after[2]])
+            after = after[3]
         result.append(ids)
     return result
+
+
+def _toward_us(store: Store, net: projection.Network, settings: Settings) -> list[float]:
+    """What steers a search from our reps (`Network.cost_from_us`), kept with the graph's version
+    (`projection.remembered`: a command reads it from beside the database), for today only."""
+    key = ("cost from us", *projection.warmth_key(settings))
+    for old in [k for k in net.memo if k[0] == key[0] and k != key]:
+        net.memo.pop(old, None)  # a viewer running for days keeps today's alone
+    return projection.remembered(store, key, lambda: net.cost_from_us(settings), net)
 
 
 def _only(size: int, position: int) -> list[bool]:
@@ -276,10 +299,11 @@ def warmest(
     net = projection.network(store)
     into = net.hops(settings)
     flags_by_id = {a.id: a.reason for a in _competitors(store, net)}
+    toward = _toward_us(store, net, settings)
     found: dict[str, list[str] | None] = {}
     for hostile, ids in _by_hostile(store, net, targets).items():
         for target in ids:
-            best = _search(net, into, target, None, set(hostile) - {target}, max_hops, 1)
+            best = _search(net, into, target, None, set(hostile) - {target}, max_hops, 1, toward)
             found[target] = best[0] if best else None
     ties = _hop_ties(store, (ids for ids in found.values() if ids), settings)
     return {t: _built(ids, ties, flags_by_id, settings) if ids else None for t, ids in found.items()}

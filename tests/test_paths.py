@@ -9,9 +9,11 @@ import itertools
 import networkx as nx
 import pytest
 
+from graphcrm import paths, projection
 from graphcrm.brokers import answer as brokers
 from graphcrm.chains import answer as chains
 from graphcrm.errors import NotFound
+from graphcrm.ingest.files import import_path
 from graphcrm.paths import answer as warm_paths
 from graphcrm.paths import tie_warmth
 from graphcrm.settings import Settings
@@ -195,3 +197,26 @@ def test_up_the_org_chart(seeds):
         "Ask 小白 Xiao Bai (your colleague; strong tie (0.5); last contact 2026-10) to introduce you to "
         "their manager 副总裁 E Vice-President E (strong tie (0.6); no recorded contact)",
     ]
+
+
+def test_a_steered_search_finds_what_the_plain_one_does(seeded, tmp_path):
+    """Steering the search by the least cost from our reps (A*, issue 17) finds the same paths,
+    the same among equally warm ones too, to everyone: the seeds (many ties alike) and a
+    generated sales organisation, with and without people to avoid, one path or three."""
+    from bench.generate import generate
+
+    generate(tmp_path / "generated", 1_200, 6_000)
+    store = seeded("apex", "hidden-decider", "kissinger", "jinchang")
+    import_path(store, tmp_path / "generated", progress=False)
+    net = projection.network(store)
+    into, toward = net.hops(TODAY), net.cost_from_us(TODAY)
+    hostile = sorted(paths._all_hostile(store, net))
+    assert hostile and sum(net.rep) > 1
+    searched = 0
+    for index, target in enumerate(net.ids):
+        avoid = set(hostile[: index % 4]) - {target}
+        for k, max_hops in ((1, 5), (3, 5), (3, 2)):
+            plain = paths._search(net, into, target, None, avoid, max_hops, k)
+            assert paths._search(net, into, target, None, avoid, max_hops, k, toward) == plain, target
+            searched += bool(plain)
+    assert searched > 2_000
