@@ -210,10 +210,15 @@ def _search(
             if starts[asker]:
                 candidate = (total, hops + 1, asker, label)
                 first = (asker, person)
-                if first not in firsts:
+                known = firsts.get(first)
+                if known is None:
                     firsts[first] = candidate
                     bisect.insort(bound, total)
                     del bound[k:]
+                elif known[3] is label:  # two ties between the same two (knows, reports to)
+                    if candidate < known:  # the warmer counts, whichever the arrays hold first
+                        firsts[first] = candidate
+                        bound[:] = sorted(c[0] for c in firsts.values())[:k]
                 else:
                     others.append(candidate)
             elif hops + 2 <= max_hops and asker not in blocked and best_hops.get(asker, deep) > hops + 1:

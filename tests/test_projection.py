@@ -18,6 +18,7 @@ import pytest
 from graphcrm import edits, projection
 from graphcrm.demo import seed_path
 from graphcrm.ingest.files import import_path
+from graphcrm.store import open_store
 
 
 def _same(a: projection.Network, b: projection.Network) -> None:
@@ -130,3 +131,30 @@ def test_an_import_from_the_shell_patches_the_arrays_a_viewer_then_loads(
         kept = projection.network(store)
     _same(kept, projection.read_network(store, store.version()))
     assert "a.new1" in kept.position
+
+
+def test_a_bulk_import_keeps_the_network_it_wrote_without_reading_it_back(
+    embedded_store, db_path, tmp_path, monkeypatch
+):
+    """An import into an empty database, written at once (`GRAPH.BULK`), makes the path search's
+    network from what it wrote (issue 17: the first question after an import read it back, 12 s
+    at scale M): the one a full read gives, kept in the process and beside the database for the
+    next command. A generated sales organisation: every kind of tie, reps, ties to non-people,
+    ties with no last contact. Embedded only: Neo4j has no bulk path."""
+    from bench.generate import generate
+    from graphcrm.ingest import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
+    folder = tmp_path / "generated"
+    generate(folder, 1_200, 6_000)
+    with monkeypatch.context() as patched:
+        patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read back"))
+        import_path(embedded_store, folder, progress=False)
+        kept = projection.network(embedded_store)
+    full = projection.read_network(embedded_store, embedded_store.version())
+    _same(kept, full)
+    assert sum(kept.rep) > 1 and kept.org.any() and np.isnan(kept.contact).any()
+    # the next command loads it from beside the database
+    with open_store(db_path) as again, monkeypatch.context() as patched:
+        patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read back"))
+        _same(projection.network(again), full)

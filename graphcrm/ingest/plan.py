@@ -378,6 +378,7 @@ class Plan:
         written at once where the engine can (`Store.bulk_create`: FalkorDB's bulk protocol),
         about ten times faster; a failure part-way, even a `kill -9`, leaves the database as it
         was. Smaller imports gain little (well under a second) and keep the batches."""
+        self._rel_keys.clear()  # only adding rows needs it (repeated ties): at M a million keys
         with store.exclusive():
             if self._bulk(store, progress):
                 return
@@ -402,7 +403,8 @@ class Plan:
 
     def _bulk(self, store: Store, progress: bool) -> bool:
         """Write the whole plan with `Store.bulk_create`, when the import is new to a database
-        holding no records and large enough to gain from it. Whether it was written so."""
+        holding no records and large enough to gain from it, and keep the path search's network
+        of what it wrote (`projection.keep_written`). Whether it was written so."""
         if self.existing is None or self.existing or len(self.nodes) + len(self.rels) < BULK_MIN_ROWS:
             return False
         stored = sum(2 if rel.type in SYMMETRIC_TIES else 1 for rel in self.rels)  # as the engine counts
@@ -414,7 +416,13 @@ class Plan:
             written = store.bulk_create(self.bulk_nodes(), self.bulk_rels(), sent)
             if not written:
                 bar.reset()  # a value the protocol cannot carry: nothing written, batches instead
-            return written
+                return False
+            from graphcrm import projection  # numpy and pandas: an import has them already
+
+            # the path search's network, from what was written: no question reads it back
+            people = [(node.id, node.rep is True) for node in self.nodes.values() if node.label == "Person"]
+            projection.keep_written(store, people, self.rels)
+            return True
 
     def bulk_nodes(self) -> Iterator[BulkNode]:
         """The nodes as `Store.bulk_create` takes them: what merge_nodes.cypher would make of
