@@ -220,3 +220,21 @@ def test_a_steered_search_finds_what_the_plain_one_does(seeded, tmp_path):
             assert paths._search(net, into, target, None, avoid, max_hops, k, toward) == plain, target
             searched += bool(plain)
     assert searched > 2_000
+
+
+def test_two_ties_from_a_rep_count_by_the_warmer(store, write_files):
+    """A rep who knows someone and is also their ally: the warmer of the two ties makes the way
+    in, whichever the engine reads first (it counted the first: on FalkorDB, the colder ally)."""
+    folder = write_files(
+        {
+            "people.csv": "id,name,is_rep\nx.a,Rep A,true\nx.b,Rep B,true\nx.t,Target T,false\n",
+            "ties.csv": "source,target,type,strength,last_contact\n"
+            "x.a,x.t,KNOWS,0.9,2026-11-01\n"
+            "x.a,x.t,ALLY,0.1,2026-11-01\n"
+            "x.b,x.t,KNOWS,0.5,2026-11-01\n",
+        }
+    )
+    import_path(store, folder, progress=False)
+    [path] = warm_paths(store, "x.t", k=1, settings=TODAY).paths
+    assert names(path) == ["Rep A", "Target T"] and path.hops[0].type == "KNOWS"
+    assert [names(p)[0] for p in warm_paths(store, "x.t", k=3, settings=TODAY).paths] == ["Rep A", "Rep B"]
