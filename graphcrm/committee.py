@@ -25,6 +25,7 @@ shows it, `picture` draws it for the viewer; the last two read only the report.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -150,10 +151,38 @@ def answer(
     settings = settings or Settings.from_env()
     if stage is not None and stage not in STAGES:
         raise InvalidValue(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
-    # kept with the graph's version (any write makes a new one): a viewer's committee pages and
-    # next steps ask for the same committees again and again between imports
-    key = ("committee", opportunity, stage, settings)
+    key = _kept_as(opportunity, stage, settings)
     return projection.remembered(store, key, lambda: _answer(store, opportunity, stage, settings))
+
+
+def _kept_as(opportunity: str, stage: str | None, settings: Settings) -> tuple[Any, ...]:
+    """The key a committee map is kept under, with the graph's version (any write makes a new
+    one): a viewer's committee pages and next steps ask for the same ones between imports."""
+    return ("committee", opportunity, stage, settings)
+
+
+def answers(
+    store: Store, opportunities: Sequence[str], *, settings: Settings | None = None
+) -> list[CommitteeReport]:
+    """`answer` (overall) for each of `opportunities`, in order. Where any is not kept yet, the
+    warmest paths to the members of all of them are worked out first, together: one query for
+    the ties of every path and one for whom each must avoid, instead of two per committee (the
+    next steps ask every open committee: 94 at scale M)."""
+    settings = settings or Settings.from_env()
+    shared = False
+
+    def compute(opportunity: str) -> CommitteeReport:
+        nonlocal shared
+        if not shared:
+            members = store.run("committee/members_of", {"opportunities": list(opportunities)})
+            paths.warmest(store, [row["id"] for row in members], settings=settings)  # kept per person
+            shared = True
+        return _answer(store, opportunity, None, settings)
+
+    return [
+        projection.remembered(store, _kept_as(o, None, settings), functools.partial(compute, o))
+        for o in opportunities
+    ]
 
 
 def _answer(store: Store, opportunity: str, stage: str | None, settings: Settings) -> CommitteeReport:

@@ -107,8 +107,9 @@ def answer(store: Store, *, rep: str | None = None, settings: Settings | None = 
             raise InvalidValue(f"rep: {rep!r} is not one of our team (only people marked as reps are)")
         rep_name = reps[rep_id] or rep_id
     steps = []
-    for row in store.run("next/opportunities"):
-        report = committee.answer(store, row["id"], settings=settings)
+    rows = store.run("next/opportunities")
+    reports = committee.answers(store, [row["id"] for row in rows], settings=settings)
+    for row, report in zip(rows, reports, strict=True):
         if rep_id is not None and not _mine(row, report, rep_id):
             continue
         steps.append(_steps(store, row, report, rep_id, settings))

@@ -302,16 +302,22 @@ def warmest(
     None, for each, with the queries shared: what a committee asks for every member."""
     settings = settings or Settings.from_env()
     net = projection.network(store)
-    into = net.hops(settings)
-    flags_by_id = {a.id: a.reason for a in _competitors(store, net)}
-    toward = _toward_us(store, net, settings)
-    found: dict[str, list[str] | None] = {}
-    for hostile, ids in _by_hostile(store, net, targets).items():
-        for target in ids:
-            best = _search(net, into, target, None, set(hostile) - {target}, max_hops, 1, toward)
-            found[target] = best[0] if best else None
-    ties = _hop_ties(store, (ids for ids in found.values() if ids), settings)
-    return {t: _built(ids, ties, flags_by_id, settings) if ids else None for t, ids in found.items()}
+    wanted = list(dict.fromkeys(targets))
+    kept = {t: ("warmest", t, max_hops, *projection.warmth_key(settings)) for t in wanted}
+    missing = [t for t in wanted if kept[t] not in net.memo]
+    if missing:
+        into = net.hops(settings)
+        flags_by_id = {a.id: a.reason for a in _competitors(store, net)}
+        toward = _toward_us(store, net, settings)
+        found: dict[str, list[str] | None] = {}
+        for hostile, ids in _by_hostile(store, net, missing).items():
+            for target in ids:
+                best = _search(net, into, target, None, set(hostile) - {target}, max_hops, 1, toward)
+                found[target] = best[0] if best else None
+        ties = _hop_ties(store, (ids for ids in found.values() if ids), settings)
+        for t, route in found.items():  # kept with the network: `committee.answers` asks many at once
+            net.memo[kept[t]] = _built(route, ties, flags_by_id, settings) if route else None
+    return {t: net.memo[kept[t]] for t in wanted if kept[t] in net.memo}
 
 
 def hazards_around(store: Store, net: projection.Network, target: str) -> dict[str, list[Avoided]]:

@@ -16,6 +16,7 @@ from graphcrm.demo import seed_path
 from graphcrm.errors import NotFound
 from graphcrm.ingest.files import import_path
 from graphcrm.settings import Settings
+from tests.conftest import SEEDS
 
 TODAY = Settings(today=dt.date(2026, 11, 23))
 APEX = "apex.opp-apex-mobile-office"
@@ -133,3 +134,25 @@ def test_a_committee_answer_is_kept_for_the_next_command_until_a_write(embedded_
     again = committee(embedded_store, APEX)
     assert len(worked_out) == 1
     assert {m.title for m in again.members if m.id == "apex.wang-dan"} == {"董事长 Chairman"}
+
+
+def test_many_committees_at_once_are_each_committee_s_map_with_the_path_queries_shared(seeded, monkeypatch):
+    """`committee.answers` (the next steps ask every open committee) gives each committee's own
+    map, and works out the warmest paths to all their members at once: one query for the ties
+    of every path, not one per committee (issue 17: 94 committees at scale M)."""
+    store = seeded(*SEEDS)  # its own database: no answer kept yet
+    opportunities = [row["id"] for row in store.run("next/opportunities")]
+    assert len(opportunities) > 3
+    settings = TODAY
+    asked: list[str] = []
+    real = type(store).run
+
+    def counted(self, name, params=None):
+        asked.append(name)
+        return real(self, name, params)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(type(store), "run", counted)
+        together = committee_module.answers(store, opportunities, settings=settings)
+    assert asked.count("paths/hops") == 1 and asked.count("paths/hostile") == 1
+    assert together == [committee_module._answer(store, o, None, settings) for o in opportunities]
