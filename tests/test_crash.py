@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from unittest import mock
 
@@ -30,6 +31,7 @@ from bench.generate import generate
 from graphcrm import queries
 from graphcrm.ingest import plan as plan_module
 from graphcrm.ingest.files import import_path, plan_tables, read_tables
+from graphcrm.ingest.plan import Plan
 from graphcrm.store import Store, open_store
 from graphcrm.store.embedded import ServerInfo
 from graphcrm.store.falkordb import FalkorDBStore
@@ -116,10 +118,19 @@ def layout(dataset) -> dict[str, int]:
     plan = plan_tables(tables)
     plan.existing = set()  # a first import: every tie has new ends
     assert not problems and not plan.problems
-    new, old = plan.rel_rows()
     nodes = -(-len(plan.nodes) // SMALL)
-    total = nodes + sum(-(-len(rows) // SMALL) for rows in (new, old))
+    total = batch_count(plan, SMALL)
     return {"first": 1, "nodes-done": nodes, "mid-rels": nodes + 3, "last": total - 1, "total": total}
+
+
+def batch_count(plan: Plan, size: int) -> int:
+    """How many batches of `size` rows the plan is written in: the nodes, then the new and the
+    merged relationships, each a type at a time."""
+    new, old = plan.rel_rows()
+    by_type = [Counter(row["type"] for row in rows) for rows in (new, old)]
+    return -(-len(plan.nodes) // size) + sum(
+        -(-count // size) for types in by_type for count in types.values()
+    )
 
 
 class _Enough(Exception):
@@ -150,8 +161,7 @@ def batches_of_rerun(store: Store, folder: Path) -> int:
     tables, _ = read_tables(folder)
     plan = plan_tables(tables)
     assert not plan.check(store)
-    rows = (plan.node_rows(), *plan.rel_rows())
-    return sum(-(-len(r) // plan_module.BATCH_ROWS) for r in rows)
+    return batch_count(plan, plan_module.BATCH_ROWS)
 
 
 def cli_import(folder: Path, db: Path) -> subprocess.CompletedProcess[str]:

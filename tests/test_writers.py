@@ -252,7 +252,7 @@ def test_an_import_failing_part_way_leaves_the_database_as_it_was(store, tmp_pat
     real = Store.run_write
     batches: list[str] = []
 
-    def failing(self, name, params):
+    def failing(self, name, params, **kwargs):
         if name.startswith("import/") and not name.startswith("import/undo"):
             batches.append(name)
             at = 4 if fail_at is KeyboardInterrupt else fail_at
@@ -260,7 +260,7 @@ def test_an_import_failing_part_way_leaves_the_database_as_it_was(store, tmp_pat
                 raise (
                     KeyboardInterrupt() if fail_at is KeyboardInterrupt else RuntimeError("the engine failed")
                 )
-        return real(self, name, params)
+        return real(self, name, params, **kwargs)
 
     monkeypatch.setattr(Store, "run_write", failing)
     with pytest.raises(KeyboardInterrupt if fail_at is KeyboardInterrupt else RuntimeError):
@@ -282,12 +282,12 @@ def test_the_viewer_keeps_nothing_of_an_upload_whose_write_failed(seeded, db, tm
     real = Store.run_write
     calls: list[str] = []
 
-    def failing(self, name, params):
+    def failing(self, name, params, **kwargs):
         if name == "import/create_relationships":
             calls.append(name)
             if len(calls) == 2:
                 raise RuntimeError("the engine failed")
-        return real(self, name, params)
+        return real(self, name, params, **kwargs)
 
     monkeypatch.setattr(Store, "run_write", failing)
     app = create_app({"DB": db, "TESTING": True, "UPLOAD_DIR": str(tmp_path / "uploads")})

@@ -360,13 +360,7 @@ class Plan:
         existing = self.existing
         for rel in self.rels:
             if (existing is None or (rel.source in existing and rel.target in existing)) is known:
-                yield {
-                    "type": rel.type,
-                    "source": rel.source,
-                    "target": rel.target,
-                    "kind": rel.key,
-                    "props": rel.props,
-                }
+                yield _rel_row(rel)
 
     def write(self, store: Store, progress: bool = True) -> None:
         """Write nodes then relationships, `BATCH_ROWS` rows per transaction, holding the
@@ -384,9 +378,9 @@ class Plan:
                 return
             old = list(self._rel_rows(known=True))  # merged: few, unless the import is a re-import
             parts = (
-                ("import/merge_nodes", len(self.nodes), self.node_rows()),
-                ("import/create_relationships", len(self.rels) - len(old), self._rel_rows(known=False)),
-                ("import/merge_relationships", len(old), old),
+                ("import/merge_nodes", len(self.nodes), [(None, rows) for rows in _chunks(self.node_rows())]),
+                ("import/create_relationships", len(self.rels) - len(old), self._typed_batches(known=False)),
+                ("import/merge_relationships", len(old), self._typed_batches(known=True)),
             )
             undo = Undo.read(store, list(self.nodes), self.existing, old)
             try:
@@ -439,15 +433,31 @@ class Plan:
             props = {"kind": rel.key, **rel.props} if kind == "TIED_TO" else rel.props
             yield BulkRel(kind, rel.source, rel.target, props, kind in SYMMETRIC_TIES)
 
+    def _typed_batches(self, known: bool) -> Iterator[tuple[str, list[Row]]]:
+        """The rows of `rel_rows` (the second list when `known`) a type at a time, in batches of
+        `BATCH_ROWS` of one type each: a batch runs its type's branch of the query alone
+        (`Store.run_write`). Rows are made a batch at a time, as `_rel_rows` makes them."""
+        by_type: dict[str, list[RelItem]] = {}
+        existing = self.existing
+        for rel in self.rels:
+            if (existing is None or (rel.source in existing and rel.target in existing)) is known:
+                by_type.setdefault(rel.type, []).append(rel)
+        for kind, rels in by_type.items():
+            for chunk in _chunks(rels):
+                yield kind, [_rel_row(rel) for rel in chunk]
+
     @staticmethod
     def _write_parts(
-        store: Store, parts: tuple[tuple[str, int, Iterable[dict[str, Any]]], ...], progress: bool
+        store: Store,
+        parts: tuple[tuple[str, int, Iterable[tuple[str | None, list[Row]]]], ...],
+        progress: bool,
     ) -> None:
-        """Each part's rows (query name, how many, the rows) in batches of `BATCH_ROWS`."""
+        """Each part's batches (query name, how many rows, the batches: the relationship type
+        all its rows share, None for nodes, and the rows), a transaction each."""
         with _progress(sum(count for _, count, _ in parts), progress) as bar:
-            for name, _, rows in parts:
-                for batch in _chunks(rows):
-                    store.run_write(name, [{"rows": batch}])
+            for name, _, batches in parts:
+                for kind, batch in batches:
+                    store.run_write(name, [{"rows": batch}], branch=kind)
                     bar.update(len(batch))
 
     @property
@@ -508,6 +518,11 @@ class Undo:
             store.run_write("import/undo_delete_nodes", [{"ids": chunk}])
         for chunk in _chunks(self.nodes):
             store.run_write("import/undo_restore_nodes", [{"rows": chunk}])
+
+
+def _rel_row(rel: RelItem) -> Row:
+    """A relationship as the import's queries take it."""
+    return {"type": rel.type, "source": rel.source, "target": rel.target, "kind": rel.key, "props": rel.props}
 
 
 @contextmanager

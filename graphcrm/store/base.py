@@ -189,9 +189,12 @@ class Store(ABC):
         """Read with the query file `cypher/<name>.cypher` (or its engine variant)."""
         return self.read(queries.load(name, self.engine), params)
 
-    def run_write(self, name: str, batches: Iterable[Mapping[str, Any]]) -> None:
-        """Write with the query file `name`, one transaction per parameter set."""
-        text = queries.load(name, self.engine)
+    def run_write(self, name: str, batches: Iterable[Mapping[str, Any]], branch: str | None = None) -> None:
+        """Write with the query file `name`, one transaction per parameter set; with `branch`, its
+        rows are all of that relationship type and run its branch alone (`queries.branch`)."""
+        text = (
+            queries.load(name, self.engine) if branch is None else queries.branch(name, self.engine, branch)
+        )
         for params in batches:
             self.write([(text, params)])
 
