@@ -96,8 +96,7 @@ class Network:
         from scipy.sparse.csgraph import dijkstra
 
         size = len(self.ids)
-        warmth = self.warmth(settings, 0, len(self.source))
-        cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), np.inf)
+        cost = costs(self.warmth(settings, 0, len(self.source)))
         # Rows are the people asked, columns who asks them (the arrays' order): its transpose
         # runs from who asks to whom, as a path from a rep does. Two ties between the same two
         # stay two entries (the cheaper counts); explicit zeros are ties (warmth 1).
@@ -169,11 +168,16 @@ class Hops:
     def _fill(self, index: int) -> tuple[list[int], list[float], int]:
         first = index * BLOCK
         lo, hi = self.starts[first], self.starts[min(first + BLOCK, len(self.net.ids))]
-        warmth = self.net.warmth(self.settings, lo, hi)
-        cost = np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
+        cost = costs(self.net.warmth(self.settings, lo, hi))
         block = (self.net.source[lo:hi].tolist(), cost.tolist(), lo)
         self.blocks[index] = block
         return block
+
+
+def costs(warmth: np.ndarray) -> np.ndarray:
+    """The search's cost of ties of these warmths: −ln(warmth), the warmest path being the one
+    of least total cost; inf where the warmth is 0 (no introduction travels that tie)."""
+    return np.where(warmth > 0, -np.log(np.maximum(warmth, 1e-300)), math.inf)
 
 
 def warmth_key(settings: Settings) -> tuple[Any, ...]:

@@ -297,7 +297,7 @@ def _add_referral(plan: Plan, row: dict[str, Any], where: Where) -> None:
 
 def _props(row: dict[str, Any], drop: Iterable[str] = ()) -> dict[str, Any]:
     """The row's non-empty values, minus link columns."""
-    return {k: v for k, v in row.items() if k not in drop and (v or v not in _DROPPED)}
+    return {k: v for k, v in row.items() if k not in drop and _kept(v)}
 
 
 _DROPPED: tuple[Any, ...] = (None, "", [], {})  # the values `_props` leaves out
@@ -700,8 +700,7 @@ def _name(path: Path) -> str:
 def plan_tables(tables: Iterable[Table], stages: StageMap | None = None) -> Plan:
     """Check every table and gather what they would write (not yet checked against the db)."""
     plan = Plan(stages=stages or StageMap())
-    with no_cycle_collection():
-        for table in tables:
-            check_table(FILES[_stem(table.source)], table, plan)
+    for table in tables:
+        check_table(FILES[_stem(table.source)], table, plan)
     plan.check_stage_totals()
     return plan

@@ -357,10 +357,14 @@ class Plan:
     def _rel_rows(self, known: bool) -> Iterator[dict[str, Any]]:
         """The rows of `rel_rows`' second list when `known` (both ends in the database), else of
         its first, made as they are taken (a million ties as rows take about 400 MB)."""
+        return map(_rel_row, self._rels(known))
+
+    def _rels(self, known: bool) -> Iterator[RelItem]:
+        """The relationships both of whose ends are in the database when `known`, else the others."""
         existing = self.existing
         for rel in self.rels:
             if (existing is None or (rel.source in existing and rel.target in existing)) is known:
-                yield _rel_row(rel)
+                yield rel
 
     def write(self, store: Store, progress: bool = True) -> None:
         """Write nodes then relationships, `BATCH_ROWS` rows per transaction, holding the
@@ -376,13 +380,17 @@ class Plan:
         with store.exclusive():
             if self._bulk(store, progress):
                 return
-            old = list(self._rel_rows(known=True))  # merged: few, unless the import is a re-import
+            old = list(self._rels(known=True))  # merged: few, unless the import is a re-import
             parts = (
                 ("import/merge_nodes", len(self.nodes), [(None, rows) for rows in _chunks(self.node_rows())]),
-                ("import/create_relationships", len(self.rels) - len(old), self._typed_batches(known=False)),
-                ("import/merge_relationships", len(old), self._typed_batches(known=True)),
+                (
+                    "import/create_relationships",
+                    len(self.rels) - len(old),
+                    _typed_batches(self._rels(known=False)),
+                ),
+                ("import/merge_relationships", len(old), _typed_batches(old)),
             )
-            undo = Undo.read(store, list(self.nodes), self.existing, old)
+            undo = Undo.read(store, list(self.nodes), self.existing, list(map(_rel_row, old)))
             try:
                 self._write_parts(store, parts, progress)
             except BaseException as exc:
@@ -432,19 +440,6 @@ class Plan:
             kind = rel.type
             props = {"kind": rel.key, **rel.props} if kind == "TIED_TO" else rel.props
             yield BulkRel(kind, rel.source, rel.target, props, kind in SYMMETRIC_TIES)
-
-    def _typed_batches(self, known: bool) -> Iterator[tuple[str, list[Row]]]:
-        """The rows of `rel_rows` (the second list when `known`) a type at a time, in batches of
-        `BATCH_ROWS` of one type each: a batch runs its type's branch of the query alone
-        (`Store.run_write`). Rows are made a batch at a time, as `_rel_rows` makes them."""
-        by_type: dict[str, list[RelItem]] = {}
-        existing = self.existing
-        for rel in self.rels:
-            if (existing is None or (rel.source in existing and rel.target in existing)) is known:
-                by_type.setdefault(rel.type, []).append(rel)
-        for kind, rels in by_type.items():
-            for chunk in _chunks(rels):
-                yield kind, [_rel_row(rel) for rel in chunk]
 
     @staticmethod
     def _write_parts(
@@ -518,6 +513,17 @@ class Undo:
             store.run_write("import/undo_delete_nodes", [{"ids": chunk}])
         for chunk in _chunks(self.nodes):
             store.run_write("import/undo_restore_nodes", [{"rows": chunk}])
+
+
+def _typed_batches(rels: Iterable[RelItem]) -> Iterator[tuple[str, list[Row]]]:
+    """`rels` a type at a time, as rows in batches of `BATCH_ROWS` of one type each: a batch runs
+    its type's branch of the query alone (`Store.run_write`). Rows are made a batch at a time."""
+    by_type: dict[str, list[RelItem]] = {}
+    for rel in rels:
+        by_type.setdefault(rel.type, []).append(rel)
+    for kind, typed in by_type.items():
+        for chunk in _chunks(typed):
+            yield kind, [_rel_row(rel) for rel in chunk]
 
 
 def _rel_row(rel: RelItem) -> Row:
