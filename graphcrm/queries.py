@@ -43,11 +43,14 @@ BRANCH = "FOREACH (_ IN CASE WHEN row.type = "
 
 
 @functools.cache
-def branch(name: str, engine: str, kind: str) -> str:
+def branch(name: str, engine: str, kind: str | None) -> str:
     """Query `name` with the branch of relationship type `kind` alone. Cypher takes no type as a
     parameter, so a query writing any type tries a `FOREACH` line per type on every row (see
     import/create_relationships.cypher); a batch whose rows are all of one type runs that line
-    only: at scale M, a fifth less of the server's time. The text is the file's, lines left out."""
+    only: at scale M, a fifth less of the server's time. The text is the file's, lines left out.
+    With `kind` None, the whole file."""
+    if kind is None:
+        return load(name, engine)
     lines = load(name, engine).splitlines()
     kept = [line for line in lines if not line.startswith(BRANCH) or line.startswith(f"{BRANCH}'{kind}' ")]
     if len(lines) - len(kept) != sum(line.startswith(BRANCH) for line in lines) - 1:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from bench.generate import SCALES, generate
+from graphcrm import edits
 from graphcrm.demo import seed_names, seed_path
 from graphcrm.ingest import plan as plan_module
 from graphcrm.ingest.files import InvalidInput, import_path
@@ -52,6 +53,7 @@ def imported(
 ) -> tuple[Any, ...]:
     """(graph, version, bulk used) of the `folders` imported one after the other into `db`."""
     monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", bulk_rows)
+    monkeypatch.setattr(plan_module, "BULK_COPY_MAX", 10**9)  # whatever the database holds
     used: list[bool] = []
     real = Store.bulk_create
     real_falkordb = FalkorDBStore.bulk_create
@@ -127,6 +129,61 @@ def test_seeds_after_a_bulk_import_merge_as_after_batches(engine, db, second_db,
     assert at_once == batches
 
 
+MORE = {
+    # p1 changes title; n1 and n2 are new, n1 one of ours
+    "people.csv": "id,name,org_id,title,is_rep\n"
+    "p1,李琼 Li Qiong,acme,lead clerk,false\n"
+    "n1,New One,us,AM,true\n"
+    "n2,新人 New Two,acme2,buyer,\n",
+    # a tie between two people already there, made warmer; one that was there already, as it
+    # was; new people tied to people already there, and to each other
+    "ties.csv": "source,target,type,strength,context,since,last_contact\n"
+    "rep1,p1,KNOWS,0.9,neighbour,2020-01-01,2026-11-01\n"
+    "p2,p1,INFLUENCES,,,,\n"
+    "n1,p2,KNOWS,0.6,golf,,\n"
+    "p1,n2,ALLY,0.7,,,\n"
+    "n2,comp,TIED_TO,0.4,former employer,,\n"
+    "n2,p2,REPORTS_TO,,,,\n",
+}
+
+
+def test_an_import_into_a_database_holding_records_in_bulk_is_the_import_in_batches(
+    engine, db, second_db, monkeypatch, write_files
+):
+    """A large import into a database holding fewer records than it writes is built from a copy
+    of the database, to which its new records are added at once, and in which the records it
+    names that were there already are changed as the batches would: the same graph, one write.
+    The history of edits, which is in the graph but no record, is kept."""
+    more = write_files(MORE)
+
+    def history(store: Store) -> list[dict[str, Any]]:
+        return store.read("MATCH (c:Change) RETURN c.record AS record, c.field AS field, c.after AS after")
+
+    graphs, histories, versions = [], [], []
+    for target, bulk_rows in ((second_db if engine == "neo4j" else db + "-batches", 10**9), (db, 0)):
+        with open_store(target) as store:
+            import_path(store, MINI, progress=False)
+            edits.set_person(store, "p2", title="chief buyer", by="alice")
+            version = store.version()[1]
+        after, after_version, used = imported(target, [more], bulk_rows, monkeypatch)
+        assert used == (engine == "embedded" and bulk_rows == 0)
+        with open_store(target) as store:
+            histories.append(history(store))
+        graphs.append(after)
+        versions.append(after_version - version)
+        if engine == "neo4j":
+            from tests.conftest import wipe
+
+            with open_store(db) as store:
+                wipe(store)
+    assert graphs[0] == graphs[1]
+    assert histories[0] == histories[1] == [{"record": "p2", "field": "title", "after": "chief buyer"}]
+    if engine == "embedded":
+        assert versions[1] == 1  # one write: one version
+    snapshot_text = graphs[1][0]
+    assert "lead clerk" in snapshot_text and "golf" in snapshot_text
+
+
 def test_reimport_after_bulk_changes_nothing(store, monkeypatch):
     monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
     import_path(store, MINI, progress=False)
@@ -158,12 +215,17 @@ def test_bad_input_in_bulk_writes_nothing(store, tmp_path, monkeypatch):
     assert store.version() == version
 
 
+@pytest.mark.parametrize("holding", ["nothing", "records"])
 @pytest.mark.parametrize("fail", ["after-first-command", "interrupted", "before-swap", "lock-lost"])
 def test_a_bulk_import_failing_part_way_leaves_the_database_as_it_was(
-    embedded_store, monkeypatch, sample, fail
+    embedded_store, monkeypatch, sample, fail, holding
 ):
+    """Into an empty database, or into one holding records (then the graph is built from a copy
+    of it, `GRAPH.COPY`, to which the import is added)."""
     store = embedded_store
-    version = store.version()
+    if holding == "records":
+        import_path(store, MINI, progress=False)
+    before, version = snapshot(store), store.version()
     monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)  # many commands
     real_commands = bulk.commands
 
@@ -183,7 +245,7 @@ def test_a_bulk_import_failing_part_way_leaves_the_database_as_it_was(
     with pytest.raises(expected):
         import_path(store, sample, progress=False)
     monkeypatch.undo()
-    assert snapshot(store) == ""
+    assert snapshot(store) == before
     assert store.version() == version
     assert scratch_keys(store) == []
     assert not lock_held(store)

@@ -19,10 +19,11 @@ from typing import Any
 
 from tqdm import tqdm
 
+from graphcrm import stats
 from graphcrm.ingest.fields import Problem
 from graphcrm.ingest.stages import StageMap
 from graphcrm.names import keyed
-from graphcrm.schema import SYMMETRIC_TIES
+from graphcrm.schema import REP_LABEL, SYMMETRIC_TIES
 from graphcrm.store import Store
 from graphcrm.store.bulk import BulkNode, BulkRel
 
@@ -31,9 +32,11 @@ _SOURCE = attrgetter("source")
 _TARGET = attrgetter("target")
 Row = dict[str, Any]
 BATCH_ROWS = 5000
-# From this many rows (nodes and relationships), an import into a database holding no records is
-# written at once (`Plan.write`, `Store.bulk_create`); below it, in batches of `BATCH_ROWS`.
+# From this many rows (nodes and relationships), an import is written at once (`Plan.write`,
+# `Store.bulk_create`), below it in batches of `BATCH_ROWS`; at once only into a database holding
+# at most `BULK_COPY_MAX` records (nodes, relationships) per row, as the database is copied whole.
 BULK_MIN_ROWS = 100_000
+BULK_COPY_MAX = 1.0
 STAGE_TOLERANCE = 0.5  # percentage points
 
 
@@ -340,10 +343,12 @@ class Plan:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def node_rows(self) -> list[dict[str, Any]]:
-        """The rows of merge_nodes.cypher; a name written brings its search key (`names.keyed`)."""
+    def node_rows(self, nodes: Iterable[NodeItem] | None = None) -> list[dict[str, Any]]:
+        """The rows of merge_nodes.cypher for `nodes` (all by default); a name written brings
+        its search key (`names.keyed`)."""
         return [
-            {"id": n.id, "label": n.label, "rep": n.rep, "props": keyed(n.props)} for n in self.nodes.values()
+            {"id": n.id, "label": n.label, "rep": n.rep, "props": keyed(n.props)}
+            for n in (self.nodes.values() if nodes is None else nodes)
         ]
 
     def rel_rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -372,15 +377,16 @@ class Plan:
         earlier batches wrote is undone (`Undo`) before the error goes on. Only a process killed
         outright leaves whole batches behind, which running the import again completes.
 
-        An import of `BULK_MIN_ROWS` rows or more into a database that holds no records yet is
-        written at once where the engine can (`Store.bulk_create`: FalkorDB's bulk protocol),
-        about ten times faster; a failure part-way, even a `kill -9`, leaves the database as it
-        was. Smaller imports gain little (well under a second) and keep the batches."""
+        An import of `BULK_MIN_ROWS` rows or more, into a database holding fewer records than
+        it writes, is written at once where the engine can (`Store.bulk_create`: FalkorDB's bulk
+        protocol), several times faster; a failure part-way, even a `kill -9`, leaves the
+        database as it was. Smaller imports gain little (well under a second) and keep the
+        batches; so do imports into a larger database, which would be copied whole."""
         self._rel_keys.clear()  # only adding rows needs it (repeated ties): at M a million keys
         with store.exclusive():
-            if self._bulk(store, progress):
-                return
             old = list(self._rels(known=True))  # merged: few, unless the import is a re-import
+            if self._bulk(store, old, progress):
+                return
             parts = (
                 ("import/merge_nodes", len(self.nodes), [(None, rows) for rows in _chunks(self.node_rows())]),
                 (
@@ -403,40 +409,63 @@ class Plan:
                     )
                 raise
 
-    def _bulk(self, store: Store, progress: bool) -> bool:
-        """Write the whole plan with `Store.bulk_create`, when the import is new to a database
-        holding no records and large enough to gain from it, and keep the path search's network
-        of what it wrote (`projection.keep_written`). Whether it was written so."""
-        if self.existing is None or self.existing or len(self.nodes) + len(self.rels) < BULK_MIN_ROWS:
+    def _bulk(self, store: Store, old: list[RelItem], progress: bool) -> bool:
+        """Write the whole plan with `Store.bulk_create` when it is large enough to gain from it
+        and the database holds fewer records than it writes: the new records at once, the
+        changes to records already there (`old`: ties between them) as the batches would make
+        them, in the graph built beside the database. Into an empty database, keep the path
+        search's network of what it wrote (`projection.keep_written`). Whether it was written so."""
+        rows = len(self.nodes) + len(self.rels)
+        if self.existing is None or rows < BULK_MIN_ROWS:
             return False
+        held = stats.answer(store)
+        size = sum(n for label, n in held.labels.items() if label != REP_LABEL) + sum(held.types.values())
+        if size > rows * BULK_COPY_MAX:  # copying the database would cost more than the batches save
+            return False
+        existing = self.existing
         stored = sum(2 if rel.type in SYMMETRIC_TIES else 1 for rel in self.rels)  # as the engine counts
         with _progress(len(self.nodes) + stored, progress) as bar, no_cycle_collection():
 
             def sent(nodes: int, rels: int) -> None:
                 bar.update(nodes + rels)
 
-            written = store.bulk_create(self.bulk_nodes(), self.bulk_rels(), sent)
+            def changes() -> Iterator[tuple[str, str | None, Row]]:
+                kept = [row for row in self.node_rows() if row["id"] in existing]
+                for name, batches in (
+                    ("import/merge_nodes", [(None, rows) for rows in _chunks(kept)]),
+                    ("import/merge_relationships", _typed_batches(old)),
+                ):
+                    for kind, batch in batches:
+                        yield name, kind, {"rows": batch}
+                        bar.update(sum(2 if kind in SYMMETRIC_TIES else 1 for _ in batch))
+
+            new = (node for node in self.nodes.values() if node.id not in existing)
+            written = store.bulk_create(self.bulk_nodes(new), self.bulk_rels(), sent, changes())
             if not written:
                 bar.reset()  # a value the protocol cannot carry: nothing written, batches instead
                 return False
-            from graphcrm import projection  # numpy and pandas: an import has them already
+            if not size:
+                from graphcrm import projection  # numpy and pandas: an import has them already
 
-            # the path search's network, from what was written: no question reads it back
-            people = [(node.id, node.rep is True) for node in self.nodes.values() if node.label == "Person"]
-            projection.keep_written(store, people, self.rels)
+                # the path search's network, from what was written: no question reads it back
+                nodes = self.nodes.values()
+                people = [(node.id, node.rep is True) for node in nodes if node.label == "Person"]
+                projection.keep_written(store, people, self.rels)
             return True
 
-    def bulk_nodes(self) -> Iterator[BulkNode]:
-        """The nodes as `Store.bulk_create` takes them: what merge_nodes.cypher would make of
-        `node_rows` in an empty database (the own label, Rep when `rep` is true)."""
-        for row in self.node_rows():
+    def bulk_nodes(self, nodes: Iterable[NodeItem] | None = None) -> Iterator[BulkNode]:
+        """`nodes` (all by default) as `Store.bulk_create` takes them: what merge_nodes.cypher
+        would make of their rows where none is in the database (the own label, Rep when `rep`
+        is true)."""
+        for row in self.node_rows(nodes):
             labels = (row["label"], "Rep") if row["rep"] else (row["label"],)
             yield BulkNode(labels, row["props"])
 
     def bulk_rels(self) -> Iterator[BulkRel]:
-        """The relationships as `Store.bulk_create` takes them: what create_relationships.cypher
-        makes of `rel_rows` (a TIED_TO tie carries its kind; a symmetric tie goes both ways)."""
-        for rel in self.rels:
+        """The relationships with an end new in this import as `Store.bulk_create` takes them:
+        what create_relationships.cypher makes of their rows (a TIED_TO tie carries its kind; a
+        symmetric tie goes both ways). Into an empty database, that is all of them."""
+        for rel in self._rels(known=False):
             kind = rel.type
             props = {"kind": rel.key, **rel.props} if kind == "TIED_TO" else rel.props
             yield BulkRel(kind, rel.source, rel.target, props, kind in SYMMETRIC_TIES)

@@ -153,12 +153,14 @@ class Store(ABC):
         nodes: Iterable[BulkNode],
         rels: Iterable[BulkRel],
         sent: Callable[[int, int], None] | None = None,
+        then: Iterable[tuple[str, str | None, Mapping[str, Any]]] = (),
     ) -> bool:
-        """Create `nodes` and `rels` all at once in a graph that holds no `Node` yet, faster than
-        batches of Cypher, as one change: a failure part-way (or a `kill -9`) leaves the graph
-        as it was. The caller holds the write lock (`exclusive`) and has checked the rows. False
-        when this backend has no such path or the graph holds records: nothing was written, and
-        the caller writes in batches. `sent(nodes, relationships)` reports progress."""
+        """Create `nodes` and `rels` all at once, faster than batches of Cypher, then run `then`
+        (query name, relationship type of its rows or None, parameters: the changes to records
+        the graph held), as one change: a failure part-way (or a `kill -9`) leaves the graph as
+        it was. None of `nodes` is in the graph. The caller holds the write lock (`exclusive`)
+        and has checked the rows. False when this backend has no such path: nothing was written,
+        and the caller writes in batches. `sent(nodes, relationships)` reports progress."""
         return False
 
     @property
@@ -192,9 +194,7 @@ class Store(ABC):
     def run_write(self, name: str, batches: Iterable[Mapping[str, Any]], branch: str | None = None) -> None:
         """Write with the query file `name`, one transaction per parameter set; with `branch`, its
         rows are all of that relationship type and run its branch alone (`queries.branch`)."""
-        text = (
-            queries.load(name, self.engine) if branch is None else queries.branch(name, self.engine, branch)
-        )
+        text = queries.branch(name, self.engine, branch)
         for params in batches:
             self.write([(text, params)])
 

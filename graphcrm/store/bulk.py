@@ -1,5 +1,5 @@
-"""FalkorDB's bulk protocol (`GRAPH.BULK`): a whole graph written at once, for an import into a
-database that holds no records yet.
+"""FalkorDB's bulk protocol (`GRAPH.BULK`): a large import written at once, into an empty
+database or one holding fewer records than the import writes.
 
 `GRAPH.BULK key [BEGIN] nodes edges node-tokens edge-tokens token...` builds a graph from binary
 tokens, one per label set or relationship type: a header (the label(s), `:`-separated, NUL-ended;
@@ -10,10 +10,15 @@ its payload: 0 null (skipped), 1 bool (1 byte), 2 double (8), 3 string (NUL-ende
 4 integer (8, signed), 5 array (an 8-byte length, then the values). Little-endian throughout.
 `BEGIN` refuses a key that exists, so the graph is built under a scratch key beside the real one,
 given the same indexes and constraint and the version node, and then put in the real one's place
-with `RENAME`, which is atomic: readers see the old graph or the new one, a failure before the
-rename (or a `kill -9`) leaves the real graph untouched, and the scratch key is deleted (by the
-next writer, when the process died). The write lock, held by this writer, is a key beside the
-graph (`FalkorDBStore.claim_lock`), which the swap leaves alone.
+with `RENAME`, which is atomic. Into a database holding records, the scratch graph starts as a
+copy of the real one (`GRAPH.COPY`, which the embedded server writes through a file in its own
+folder, `graphcrm.store.embedded`): the new nodes and relationships are added to it (the ends'
+numbers read from it once the nodes are in), and the changes to the records it held run on it as
+the import's Cypher (`then`). Readers see the old graph or the new one (the batches of Cypher
+show an import half-written), a failure before the rename (or a `kill -9`) leaves the real graph
+untouched, and the scratch key is deleted (by the next writer, when the process died). The write
+lock, held by this writer, is a key beside the graph (`FalkorDBStore.claim_lock`), which the swap
+leaves alone.
 
 Measured on this machine at scale M (100,000 people, 1,000,000 ties): see docs/performance.md.
 """
@@ -29,7 +34,7 @@ from operator import methodcaller
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphcrm import queries
-from graphcrm.store.base import BASE_LABEL, StoreError
+from graphcrm.store.base import BASE_LABEL, Statement, StoreError
 from graphcrm.store.params import INT_LIMIT
 
 if TYPE_CHECKING:
@@ -135,11 +140,16 @@ class _Tokens:
 
 
 def commands(
-    nodes: Iterable[BulkNode], rels: Iterable[BulkRel], limit: int = COMMAND_BYTES
+    nodes: Iterable[BulkNode],
+    rels: Iterable[BulkRel],
+    limit: int = COMMAND_BYTES,
+    numbers: Callable[[], dict[str, int]] | None = None,
 ) -> Iterator[tuple[int, int, list[bytes], list[bytes]]]:
     """(node count, relationship count, node tokens, relationship tokens) of each GRAPH.BULK
     command, nodes first; values are encoded as the commands are needed (the caller's rows are
-    read once, never all held as bytes)."""
+    read once, never all held as bytes). A relationship's ends are the server's numbers of its
+    nodes: counted in loading order from 0 (a new graph), or, when the nodes go into a graph that
+    holds some already, `numbers()`, read from the server once every node command was sent."""
     index: dict[str, int] = {}  # node id: the server's number for the node
     encoded = _Encoded()
     tokens = _Tokens()
@@ -155,7 +165,7 @@ def commands(
         count, parts, ids = tokens.take()
         index.update(zip(ids, range(len(index), len(index) + len(ids)), strict=True))
         yield count, 0, parts, []
-    yield from _rel_commands(rels, index, encoded, limit)
+    yield from _rel_commands(rels, index if numbers is None else numbers(), encoded, limit)
 
 
 def _rel_commands(
@@ -257,37 +267,47 @@ def bulk_create(
     nodes: Iterable[BulkNode],
     rels: Iterable[BulkRel],
     sent: Callable[[int, int], None] | None = None,
+    then: Iterable[Statement] = (),
+    append: bool = False,
+    batch: str | None = None,
 ) -> None:
-    """Build the graph of `nodes` and `rels` under a scratch key and put it in place of the
-    store's graph, which must hold no `Node` (the caller holds the write lock and
-    checked that). `sent(nodes, rels)` is called after each command (progress). On any failure,
+    """Build the graph of `nodes` and `rels` under a scratch key, run the statements `then` on it,
+    and put it in place of the store's graph (the caller holds the write lock and has checked the
+    rows). The scratch graph starts empty, or with `append` as a copy of the store's graph
+    (`GRAPH.COPY`), to which the nodes, none of which it holds, and the relationships are added:
+    `then` changes what it held. `sent(nodes, rels)` is called after each command (progress).
+    `batch` is the write's token on the graph's version (`Store.batch_applied`). On any failure,
     before the rename, the scratch key is deleted and the store's graph is as it was."""
     from graphcrm.store.falkordb import params_header
 
     scratch = f"{store.graph_name}{SCRATCH}{secrets.token_hex(8)}"
     discard_scratch(store)
     version = store.version()
+    graph = store._db.select_graph(scratch)
     try:
-        first = True
-        for node_count, rel_count, node_tokens, rel_tokens in commands(nodes, rels):
-            begin = ["BEGIN"] if first else []
+        if append:
+            store._db.connection.execute_command("GRAPH.COPY", store.graph_name, scratch)
+        begin = [] if append else ["BEGIN"]
+        numbers = (lambda: _numbers(graph)) if append else None
+        for node_count, rel_count, node_tokens, rel_tokens in commands(nodes, rels, numbers=numbers):
             counts = [node_count, rel_count, len(node_tokens), len(rel_tokens)]
             # never retried: a command the server ran before its connection broke would run twice
             store._db.connection.execute_command(
                 "GRAPH.BULK", scratch, *begin, *counts, *node_tokens, *rel_tokens
             )
-            first = False
+            begin = []
             if sent is not None:
                 sent(node_count, rel_count)
-        if first:  # nothing to write: the graph is made all the same, with its schema
+        if begin:  # nothing to write: the graph is made all the same, with its schema
             store._db.connection.execute_command("GRAPH.BULK", scratch, "BEGIN", 0, 0, 0, 0)
+        for text, params in then:
+            graph.query(params_header(params) + text)
         store.create_schema(scratch)
         _wait_for_indexes(store, scratch)
         created, number = version
-        graph = store._db.select_graph(scratch)
         for name, params in (
             ("import/bulk_version", {"created": created, "version": number or 0}),
-            ("store/touch", {"batch": secrets.token_hex(12)}),
+            ("store/touch", {"batch": batch or secrets.token_hex(12)}),
         ):
             graph.query(params_header(params) + queries.load(name, store.engine))
         store.write_lock.check()
@@ -298,6 +318,13 @@ def bulk_create(
         except Exception as again:  # the next writer deletes it (discard_scratch)
             raise StoreError(f"the scratch graph {scratch} could not be deleted: {again}") from again
         raise
+
+
+def _numbers(graph: Any) -> dict[str, int]:
+    """The server's number of every node of `graph` that has an id (`Node`): where relationships
+    end, in a graph nodes were added to (the numbers of deleted nodes are given again)."""
+    rows = graph.query(f"MATCH (n:{BASE_LABEL}) RETURN n.id, id(n)").result_set
+    return {node_id: number for node_id, number in rows}
 
 
 def discard_scratch(store: FalkorDBStore) -> int:

@@ -67,6 +67,7 @@ import fcntl
 import json
 import os
 import queue
+import shutil
 import signal
 import socket
 import stat
@@ -86,9 +87,10 @@ from graphcrm.store.base import StoreError
 START_TIMEOUT_S = 30.0
 _PR_SET_PDEATHSIG = 1
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes
+COPIES = "copies"  # the server's temporary files (GRAPH.COPY), in the folder
 # The files and folders the database keeps in its folder (`temp-*` too, during a rewrite).
 _OWN_NAMES = frozenset(
-    {"appendonlydir", "lock", "server.json", "server.tmp", "server.log", "redis.sock", "dump.rdb"}
+    {"appendonlydir", "lock", "server.json", "server.tmp", "server.log", "redis.sock", "dump.rdb", COPIES}
 )
 
 
@@ -345,6 +347,14 @@ class EmbeddedServer:
             raise
         return fd
 
+    def _copies(self) -> Path:
+        """The server's folder for temporary files (`TEMP_FOLDER`), made empty: only a server
+        started on this folder, which we are about to start, writes there."""
+        folder = self.folder / COPIES
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(mode=0o700)
+        return folder
+
     def _socket_path(self) -> str:
         path = str(self.folder / "redis.sock")
         if len(path.encode()) <= _SOCKET_PATH_MAX:
@@ -398,6 +408,11 @@ class EmbeddedServer:
             module,
             "CMD_INFO",
             "no",
+            # GRAPH.COPY (a bulk import into a database holding records: graphcrm.store.bulk)
+            # writes the graph to a file while it copies it, in /tmp unless told: here instead,
+            # in the private folder, emptied at each start (a server killed mid-copy left it).
+            "TEMP_FOLDER",
+            str(self._copies()),
         ]
         try:
             self._proc = _starter.start([server, *config], lock_fd)

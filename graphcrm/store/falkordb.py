@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import secrets
 import shutil
 import time
 import urllib.parse
@@ -365,20 +366,35 @@ class FalkorDBStore(Store):
         nodes: Iterable[BulkNode],
         rels: Iterable[BulkRel],
         sent: Callable[[int, int], None] | None = None,
+        then: Iterable[tuple[str, str | None, Mapping[str, Any]]] = (),
     ) -> bool:
-        """FalkorDB's bulk protocol (`graphcrm.store.bulk`): the graph is built beside ours and
-        put in its place at once, when ours holds no `Node`; False (nothing done) otherwise, or
-        when a value is one the protocol cannot carry exactly (the caller writes in batches)."""
+        """FalkorDB's bulk protocol (`graphcrm.store.bulk`): the graph is built beside ours (from
+        a copy of ours, when it holds records) and put in its place at once; False (nothing
+        done) when a value is one the protocol cannot carry exactly (the caller writes in
+        batches)."""
         from graphcrm.store import bulk
 
         if self.write_lock.holder is None:
             raise RuntimeError("bulk_create needs the write lock held (Store.exclusive)")
         bulk.discard_scratch(self)
-        if self.read("MATCH (n:Node) RETURN n.id AS id LIMIT 1"):
-            return False
+        statements = ((queries.branch(name, self.engine, kind), params) for name, kind, params in then)
+        # a copy of ours when it holds anything: records, or only the history and the version
+        append = bool(self.read("MATCH (n) RETURN 1 AS held LIMIT 1"))
+        batch = secrets.token_hex(12)
         try:
-            bulk.bulk_create(self, nodes, rels, sent)
+            bulk.bulk_create(self, nodes, rels, sent, statements, append=append, batch=batch)
         except bulk._Unsupported:  # a value the protocol cannot carry: nothing swapped in
+            bulk.discard_scratch(self)
+            return False
+        except redis.exceptions.ConnectionError as exc:
+            # The embedded server went away mid-import (the store that started it, in this
+            # process, was closed): the bulk commands are not retried, and nothing was put in
+            # place unless the swap was the command whose reply was lost. Brought back, the
+            # server holds either this import, whole, or the graph as it was: batches then.
+            if self.server is None:
+                raise self._unreachable(exc) from exc
+            if self._call(lambda: self.batch_applied(batch)):
+                return True
             bulk.discard_scratch(self)
             return False
         return True
