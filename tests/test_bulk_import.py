@@ -316,3 +316,28 @@ def test_values_the_protocol_cannot_carry_fall_back_to_batches(embedded_store, m
         bulk.value([1, "x"])
         == b"\x05" + (2).to_bytes(8, "little") + b"\x04" + (1).to_bytes(8, "little") + b"\x03x\x00"
     )
+
+
+def test_the_commands_go_in_order_and_a_refused_one_stops_the_rest():
+    """`bulk._Sender` sends while the next command is encoded: in order, and after a command the
+    server refused, nothing more; its error comes out in the caller's thread."""
+    sent: list[int] = []
+
+    def send(command: int) -> None:
+        if command == 3:
+            raise RuntimeError("refused")
+        sent.append(command)
+
+    sender = bulk._Sender(send)
+    with pytest.raises(RuntimeError, match="refused"):
+        for command in range(10):
+            sender(command)
+        sender.flush()
+    sender.close()
+    assert sent == [0, 1, 2]
+    good = bulk._Sender(sent.append)
+    for command in range(4, 8):
+        good(command)
+    good.flush()
+    good.close()
+    assert sent == [0, 1, 2, 4, 5, 6, 7]

@@ -25,8 +25,11 @@ Measured on this machine at scale M (100,000 people, 1,000,000 ties): see docs/p
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import secrets
 import struct
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import batched
@@ -284,22 +287,32 @@ def bulk_create(
     discard_scratch(store)
     version = store.version()
     graph = store._db.select_graph(scratch)
+
+    def send(command: tuple[int, int, list[Any]]) -> None:
+        # never retried: a command the server ran before its connection broke would run twice
+        store._db.connection.execute_command("GRAPH.BULK", scratch, *command[2])
+        if sent is not None:
+            sent(command[0], command[1])
+
+    sender = _Sender(send)
     try:
         if append:
             store._db.connection.execute_command("GRAPH.COPY", store.graph_name, scratch)
         begin = [] if append else ["BEGIN"]
-        numbers = (lambda: _numbers(graph)) if append else None
+
+        def sent_numbers() -> dict[str, int]:
+            sender.flush()  # every node is in
+            return _numbers(graph)
+
+        numbers = sent_numbers if append else None
         for node_count, rel_count, node_tokens, rel_tokens in commands(nodes, rels, numbers=numbers):
             counts = [node_count, rel_count, len(node_tokens), len(rel_tokens)]
-            # never retried: a command the server ran before its connection broke would run twice
-            store._db.connection.execute_command(
-                "GRAPH.BULK", scratch, *begin, *counts, *node_tokens, *rel_tokens
-            )
+            sender((node_count, rel_count, [*begin, *counts, *node_tokens, *rel_tokens]))
             begin = []
-            if sent is not None:
-                sent(node_count, rel_count)
         if begin:  # nothing to write: the graph is made all the same, with its schema
-            store._db.connection.execute_command("GRAPH.BULK", scratch, "BEGIN", 0, 0, 0, 0)
+            sender((0, 0, ["BEGIN", 0, 0, 0, 0]))
+        sender.flush()
+        sender.close()
         for text, params in then:
             graph.query(params_header(params) + text)
         store.create_schema(scratch)
@@ -313,11 +326,60 @@ def bulk_create(
         store.write_lock.check()
         store._db.connection.execute_command("RENAME", scratch, store.graph_name)
     except BaseException:
+        sender.close()
         try:
             _delete(store, scratch)
         except Exception as again:  # the next writer deletes it (discard_scratch)
             raise StoreError(f"the scratch graph {scratch} could not be deleted: {again}") from again
         raise
+
+
+class _Sender:
+    """Commands sent in order by a thread of their own, so that the server builds the records of
+    one while Python encodes the next. At most one waits to be sent; a command's error is
+    raised at the next call, or at `flush`."""
+
+    def __init__(self, send: Callable[[Any], None]) -> None:
+        self._send = send
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="graphcrm-bulk-sender", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (command := self._queue.get()) is not _STOP:
+            if self._error is None:
+                try:
+                    self._send(command)
+                except BaseException as exc:  # raised in the caller's thread
+                    self._error = exc
+            self._queue.task_done()
+
+    def __call__(self, command: Any) -> None:
+        self._raise()
+        self._queue.put(command)
+
+    def flush(self) -> None:
+        """Wait until every command given was sent; raise the first one's error."""
+        self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        """Drop what waits to be sent, let the command being sent end, and stop the thread."""
+        if not self._thread.is_alive():
+            return
+        with contextlib.suppress(queue.Empty):
+            self._queue.get_nowait()
+            self._queue.task_done()
+        self._queue.put(_STOP)
+        self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+_STOP = object()  # `_Sender`'s last item
 
 
 def _numbers(graph: Any) -> dict[str, int]:
