@@ -98,22 +98,28 @@ def test_each_seed_in_bulk_is_the_seed_in_batches(engine, db, tmp_path, monkeypa
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated data set of scale S (10,000 people, 100,000 ties)."""
-    people, ties = SCALES["S"]
-    folder = tmp_path_factory.mktemp("bulk") / "S"
+    """A generated data set, a quarter of scale S (2,500 people, 25,000 ties): every kind of
+    record and tie the generator makes, in many bulk commands when they are small."""
+    people, ties = (n // 4 for n in SCALES["S"])
+    folder = tmp_path_factory.mktemp("bulk") / "S4"
     generate(folder, people, ties)
     return folder
 
 
-def test_an_s_sized_sample_in_bulk_is_the_sample_in_batches(tmp_path, monkeypatch, sample):
+def test_a_generated_sample_in_bulk_is_the_sample_in_batches(tmp_path, monkeypatch, sample):
     batches, _, used = imported(str(tmp_path / "batches"), [sample], 10**9, monkeypatch)
     assert not used
-    at_once, version, used = imported(
-        str(tmp_path / "bulk"), [sample], plan_module.BULK_MIN_ROWS, monkeypatch
-    )
-    assert used  # the default threshold takes the bulk path at S
+    monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)  # many commands
+    at_once, version, used = imported(str(tmp_path / "bulk"), [sample], 0, monkeypatch)
+    assert used
     assert at_once == batches
     assert version == 1
+
+
+def test_the_default_threshold_takes_the_bulk_path_at_scale_s():
+    """At S (10,000 people, 100,000 ties: 110,000 rows and more) an import goes in bulk."""
+    people, ties = SCALES["S"]
+    assert people + ties >= plan_module.BULK_MIN_ROWS
 
 
 def test_seeds_after_a_bulk_import_merge_as_after_batches(engine, db, second_db, monkeypatch):
@@ -226,6 +232,7 @@ def test_a_bulk_import_failing_part_way_leaves_the_database_as_it_was(
     if holding == "records":
         import_path(store, MINI, progress=False)
     before, version = snapshot(store), store.version()
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
     monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)  # many commands
     real_commands = bulk.commands
 

@@ -300,7 +300,7 @@ def test_an_import_killed_holds_whole_batches_and_a_rerun_completes_it(
 
 def test_the_cli_import_killed_whenever_its_first_batch_shows_holds_whole_batches(tmp_path):
     data = tmp_path / "data"
-    manifest = generate(data, people=8000, ties=40_000)
+    manifest = generate(data, people=4000, ties=20_000)
     batch = plan_module.BATCH_ROWS
     db = tmp_path / "db"
     errors = tmp_path / "stderr"
