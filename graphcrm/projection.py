@@ -290,21 +290,30 @@ _STRENGTH, _CONTACT = operator.methodcaller("get", "strength"), operator.methodc
 _WAYS = {t: 3 if t in ORG_TIES else 1 if t in SYMMETRIC_TIES else 2 for t in NETWORK_TIES}
 
 
-def keep_written(store: Store, people: Sequence[tuple[str, bool]], ties: Sequence[WrittenTie]) -> Network:
-    """The network of a graph an import has just written whole (a bulk import into an empty
-    database, `graphcrm.ingest.plan`), made from what it wrote instead of read back, and kept
-    as a read is (in this process and beside the database): the first question after an import
-    at scale M read it for 12 s, at L for two minutes. The caller holds the write lock.
+def keep_written(
+    store: Store,
+    people: Sequence[tuple[str, bool | None]],
+    ties: Sequence[WrittenTie],
+    before: Network | None = None,
+) -> Network:
+    """The network of a graph an import has just written at once (a bulk import,
+    `graphcrm.ingest.plan`), made from what it wrote instead of read back, and kept as a read is
+    (in this process and beside the database): the first question after an import at scale M
+    read it for 12 s, at L for two minutes. The caller holds the write lock.
 
-    `people`: (id, rep) of every person written; `ties`: every relationship written, as its
-    row was (a symmetric tie once). The introduction ties between people become ties each way
-    they travel, as `read_network` reads them (paths/network_ties). A column at a time, to add
-    little to the memory of an import holding its whole plan."""
+    `people`: (id, rep) of every person written (rep None: left as it was, else not one of
+    ours); `ties`: every relationship written, as its row was (a symmetric tie once). The
+    introduction ties between people become ties each way they travel, as `read_network` reads
+    them (paths/network_ties). `before`: the network of the graph the import was added to, whose
+    introduction ties the import did not change (none of `ties` was there before). A column at a
+    time, to add little to the memory of an import holding its whole plan."""
     import pandas as pd  # an import has it already
 
     version = store.version()
-    people = sorted(people)
-    ids = [person for person, _ in people]
+    held = {} if before is None else dict(zip(before.ids, before.rep, strict=True))
+    for person, rep in people:
+        held[person] = bool(held.get(person, False) if rep is None else rep)
+    ids = sorted(held)
     position = {person: i for i, person in enumerate(ids)}
     count, absent = len(ties), itertools.repeat(-1)
     ways = np.fromiter(map(_WAYS.get, map(_TYPE, ties), itertools.repeat(0)), dtype=np.int8, count=count)
@@ -322,19 +331,26 @@ def keep_written(store: Store, people: Sequence[tuple[str, bool]], ties: Sequenc
     back = (kind != 2).nonzero()[0]  # read from the other end too
     org = kind == 3
     del kind
-    sources = np.concatenate([source, target[back]])
-    targets = np.concatenate([target, source[back]])
-    del source, target
+    parts = [
+        (source, target, strength, contact, org),
+        (target[back], source[back], strength[back], contact[back], org[back]),
+    ]
+    if before is not None:  # its ties, from its positions to ours
+        moved = np.fromiter(map(position.__getitem__, before.ids), dtype=np.int64, count=len(before.ids))
+        into = np.repeat(np.arange(len(before.ids)), np.diff(before.start))
+        parts.append((moved[before.source], moved[into], before.strength, before.contact, before.org))
+    sources, targets, strengths, contacts, orgs = map(np.concatenate, zip(*parts, strict=True))
+    del parts, source, target
     order = np.lexsort((sources, targets))
     network = _assemble(
         version,
         ids,
-        [rep for _, rep in people],
+        [held[person] for person in ids],
         sources[order],
         targets[order],
-        np.concatenate([strength, strength[back]])[order],
-        np.concatenate([contact, contact[back]])[order],
-        np.concatenate([org, org[back]])[order],
+        strengths[order],
+        contacts[order],
+        orgs[order],
         ordered=True,
     )
     with _lock:

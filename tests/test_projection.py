@@ -158,3 +158,40 @@ def test_a_bulk_import_keeps_the_network_it_wrote_without_reading_it_back(
     with open_store(db_path) as again, monkeypatch.context() as patched:
         patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read back"))
         _same(projection.network(again), full)
+
+
+def test_a_bulk_import_into_a_database_holding_records_keeps_the_network_of_both(
+    embedded_store, db_path, tmp_path, monkeypatch
+):
+    """An import added at once to a database holding records (a copy of it, `GRAPH.COPY`) keeps
+    the network of what was there and what it wrote, without reading it back: people already
+    there tied to new ones, one of them made one of ours, another no longer; the network a
+    full read gives. (An import that changes ties already there leaves it to the next question.)"""
+    from bench.generate import generate
+    from graphcrm.demo import seed_path
+    from graphcrm.ingest import plan as plan_module
+
+    store = embedded_store
+    import_path(store, seed_path("jinchang"), progress=False)
+    projection.network(store)  # a question asked: the network of the seed is kept
+    folder = tmp_path / "generated"
+    generate(folder, 1_000, 5_000)
+    seed_people = [row["id"] for row in store.read("MATCH (p:Person) RETURN p.id AS id ORDER BY id")]
+    rep = next(row["id"] for row in store.read("MATCH (p:Rep) RETURN p.id AS id"))
+    with (folder / "people.csv").open("a", encoding="utf-8") as people:
+        people.write(f"{seed_people[0]},李琼 Li Qiong,jinchang.jinchang,clerk,,,true,\n")
+        people.write(f"{rep},Our rep,jinchang.our-company,AM,,,false,\n")
+    generated = (folder / "people.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+    with (folder / "ties.csv").open("a", encoding="utf-8") as ties:
+        ties.write(f"{generated},{seed_people[1]},KNOWS,0.9,,,2026-01-02\n")
+        ties.write(f"{seed_people[2]},{generated},INFLUENCES,,,,\n")
+    monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
+    monkeypatch.setattr(projection, "PATCH_MAX", 10)  # as at scale: too many people to patch
+    with monkeypatch.context() as patched:
+        patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read back"))
+        import_path(store, folder, progress=False)
+        kept = projection.network(store)
+    full = projection.read_network(store, store.version())
+    _same(kept, full)
+    assert kept.rep[kept.position[seed_people[0]]] and not kept.rep[kept.position[rep]]
+    assert len(kept.ids) > 1_000 and seed_people[1] in kept.ids

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
@@ -23,9 +23,12 @@ from graphcrm import stats
 from graphcrm.ingest.fields import Problem
 from graphcrm.ingest.stages import StageMap
 from graphcrm.names import keyed
-from graphcrm.schema import REP_LABEL, SYMMETRIC_TIES
+from graphcrm.schema import NETWORK_TIES, REP_LABEL, SYMMETRIC_TIES
 from graphcrm.store import Store
 from graphcrm.store.bulk import BulkNode, BulkRel
+
+if TYPE_CHECKING:
+    from graphcrm.projection import Network
 
 PERSON = ("Person",)
 _SOURCE = attrgetter("source")
@@ -413,10 +416,11 @@ class Plan:
         """Write the whole plan with `Store.bulk_create` when it is large enough to gain from it
         and the database holds fewer records than it writes: the new records at once, the
         changes to records already there (`old`: ties between them) as the batches would make
-        them, in the graph built beside the database. Into an empty database, keep the path
-        search's network of what it wrote (`projection.keep_written`). Whether it was written so."""
+        them, in the graph built beside the database. Keep the path search's network of what
+        it wrote and what was there (`projection.keep_written`), unless it changed ties that were
+        there (a re-import: the next question reads it). Whether it was written so."""
         rows = len(self.nodes) + len(self.rels)
-        if self.existing is None or rows < BULK_MIN_ROWS:
+        if not store.writes_in_bulk or self.existing is None or rows < BULK_MIN_ROWS:
             return False
         held = stats.answer(store)
         size = sum(n for label, n in held.labels.items() if label != REP_LABEL) + sum(held.types.values())
@@ -424,6 +428,12 @@ class Plan:
             return False
         existing = self.existing
         stored = sum(2 if rel.type in SYMMETRIC_TIES else 1 for rel in self.rels)  # as the engine counts
+        if size and not any(rel.type in NETWORK_TIES for rel in old):
+            from graphcrm import projection  # numpy and pandas: an import has them already
+
+            before: Network | None = projection.network(store)  # no larger than the import
+        else:
+            before = None  # into an empty database; or ties there changed: read at the next question
         with _progress(len(self.nodes) + stored, progress) as bar, no_cycle_collection():
 
             def sent(nodes: int, rels: int) -> None:
@@ -444,13 +454,13 @@ class Plan:
             if not written:
                 bar.reset()  # a value the protocol cannot carry: nothing written, batches instead
                 return False
-            if not size:
-                from graphcrm import projection  # numpy and pandas: an import has them already
+            if before is not None or not size:
+                from graphcrm import projection
 
                 # the path search's network, from what was written: no question reads it back
                 nodes = self.nodes.values()
-                people = [(node.id, node.rep is True) for node in nodes if node.label == "Person"]
-                projection.keep_written(store, people, self.rels)
+                people = [(node.id, node.rep) for node in nodes if node.label == "Person"]
+                projection.keep_written(store, people, self.rels, before)
             return True
 
     def bulk_nodes(self, nodes: Iterable[NodeItem] | None = None) -> Iterator[BulkNode]:

@@ -86,6 +86,7 @@ class Store(ABC):
     """
 
     engine: str  # "falkordb" or "neo4j": picks engine-specific Cypher files
+    writes_in_bulk = False  # whether `bulk_create` can write at all
     url: str  # for messages: never holds a password
 
     @abstractmethod

@@ -65,6 +65,7 @@ class FalkorDBStore(Store):
     """A graph in FalkorDB; `embedded()` runs our own server on a folder."""
 
     engine = "falkordb"
+    writes_in_bulk = True
 
     def __init__(self, url: str, graph: str, server: EmbeddedServer | None = None) -> None:
         self.url = redact_url(url)
