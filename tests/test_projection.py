@@ -133,6 +133,20 @@ def test_an_import_from_the_shell_patches_the_arrays_a_viewer_then_loads(
     assert "a.new1" in kept.position
 
 
+def _kept_after_import(
+    store, folder, monkeypatch: pytest.MonkeyPatch
+) -> tuple[projection.Network, projection.Network]:
+    """(the network kept after importing `folder`, which must not read it back; a full read),
+    checked equal."""
+    with monkeypatch.context() as patched:
+        patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read back"))
+        import_path(store, folder, progress=False)
+        kept = projection.network(store)
+    full = projection.read_network(store, store.version())
+    _same(kept, full)
+    return kept, full
+
+
 def test_a_bulk_import_keeps_the_network_it_wrote_without_reading_it_back(
     embedded_store, db_path, tmp_path, monkeypatch
 ):
@@ -147,12 +161,7 @@ def test_a_bulk_import_keeps_the_network_it_wrote_without_reading_it_back(
     monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
     folder = tmp_path / "generated"
     generate(folder, 1_200, 6_000)
-    with monkeypatch.context() as patched:
-        patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read back"))
-        import_path(embedded_store, folder, progress=False)
-        kept = projection.network(embedded_store)
-    full = projection.read_network(embedded_store, embedded_store.version())
-    _same(kept, full)
+    kept, full = _kept_after_import(embedded_store, folder, monkeypatch)
     assert sum(kept.rep) > 1 and kept.org.any() and np.isnan(kept.contact).any()
     # the next command loads it from beside the database
     with open_store(db_path) as again, monkeypatch.context() as patched:
@@ -187,11 +196,6 @@ def test_a_bulk_import_into_a_database_holding_records_keeps_the_network_of_both
         ties.write(f"{seed_people[2]},{generated},INFLUENCES,,,,\n")
     monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
     monkeypatch.setattr(projection, "PATCH_MAX", 10)  # as at scale: too many people to patch
-    with monkeypatch.context() as patched:
-        patched.setattr(projection, "read_network", lambda *args, **kwargs: pytest.fail("read back"))
-        import_path(store, folder, progress=False)
-        kept = projection.network(store)
-    full = projection.read_network(store, store.version())
-    _same(kept, full)
+    kept, _ = _kept_after_import(store, folder, monkeypatch)
     assert kept.rep[kept.position[seed_people[0]]] and not kept.rep[kept.position[rep]]
     assert len(kept.ids) > 1_000 and seed_people[1] in kept.ids
