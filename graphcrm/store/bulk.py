@@ -1,5 +1,5 @@
 """FalkorDB's bulk protocol (`GRAPH.BULK`): a large import written at once, into an empty
-database or one holding fewer records than the import writes.
+database or one not much larger than the import (`graphcrm.ingest.plan.BULK_COPY_MAX`).
 
 `GRAPH.BULK key [BEGIN] nodes edges node-tokens edge-tokens token...` builds a graph from binary
 tokens, one per label set or relationship type: a header (the label(s), `:`-separated, NUL-ended;
