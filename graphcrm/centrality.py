@@ -33,7 +33,8 @@ def undirected(size: int, one: np.ndarray, other: np.ndarray) -> ig.Graph:
     those edges holds, built without one for the functions below that take an igraph graph.
     Edges in order of their ends, as a networkx graph built in that order lists them."""
     one, other = np.asarray(one, dtype=np.int64), np.asarray(other, dtype=np.int64)
-    keys = np.unique(np.minimum(one, other) * size + np.maximum(one, other))
+    keys = np.sort(np.minimum(one, other) * size + np.maximum(one, other))
+    keys = keys[np.diff(keys, prepend=-1) != 0]  # np.unique hashes: 0.8 s at M against 0.2
     return ig.Graph(n=size, edges=np.column_stack((keys // size, keys % size)).tolist(), directed=False)
 
 
