@@ -175,6 +175,11 @@ def test_an_import_into_a_database_holding_records_in_bulk_is_the_import_in_batc
         assert used == (engine == "embedded" and bulk_rows == 0)
         with open_store(target) as store:
             histories.append(history(store))
+            # the indexes hold the records added at once: found by id and by name
+            found = store.read("MATCH (p:Person {id: 'n2'}) RETURN p.name AS name")
+            assert found == [{"name": "新人 New Two"}]
+            assert store.read("MATCH (p:Person {name: 'New One'}) RETURN p.id AS id") == [{"id": "n1"}]
+            assert store.read("MATCH (n:Node {id: 'n1'}) RETURN n:Rep AS rep") == [{"rep": True}]
         graphs.append(after)
         versions.append(after_version - version)
         if engine == "neo4j":
