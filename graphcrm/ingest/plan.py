@@ -363,12 +363,7 @@ class Plan:
         The first can only be new (repeated ties are refused by `check`), so they are created;
         the others are merged. A symmetric tie is one row; the Cypher writes it both ways.
         """
-        return list(self._rel_rows(known=False)), list(self._rel_rows(known=True))
-
-    def _rel_rows(self, known: bool) -> Iterator[dict[str, Any]]:
-        """The rows of `rel_rows`' second list when `known` (both ends in the database), else of
-        its first, made as they are taken (a million ties as rows take about 400 MB)."""
-        return map(_rel_row, self._rels(known))
+        return [*map(_rel_row, self._rels(known=False))], [*map(_rel_row, self._rels(known=True))]
 
     def _rels(self, known: bool) -> Iterator[RelItem]:
         """The relationships both of whose ends are in the database when `known`, else the others."""
@@ -444,14 +439,14 @@ class Plan:
                 bar.update(nodes + rels)
 
             def changes() -> Iterator[tuple[str, str | None, Row]]:
-                kept = [row for row in self.node_rows() if row["id"] in existing]
+                there = [node for node in self.nodes.values() if node.id in existing]
                 for name, batches in (
-                    ("import/merge_nodes", [(None, rows) for rows in _chunks(kept)]),
+                    ("import/merge_nodes", [(None, rows) for rows in _chunks(self.node_rows(there))]),
                     ("import/merge_relationships", _typed_batches(old)),
                 ):
                     for kind, batch in batches:
                         yield name, kind, {"rows": batch}
-                        bar.update(sum(2 if kind in SYMMETRIC_TIES else 1 for _ in batch))
+                        bar.update(len(batch) * (2 if kind in SYMMETRIC_TIES else 1))
 
             new = (node for node in self.nodes.values() if node.id not in existing)
             written = store.bulk_create(self.bulk_nodes(new), self.bulk_rels(), sent, changes())
@@ -467,10 +462,9 @@ class Plan:
                 projection.keep_written(store, people, self.rels, before)
             return True
 
-    def bulk_nodes(self, nodes: Iterable[NodeItem] | None = None) -> Iterator[BulkNode]:
-        """`nodes` (all by default) as `Store.bulk_create` takes them: what merge_nodes.cypher
-        would make of their rows where none is in the database (the own label, Rep when `rep`
-        is true)."""
+    def bulk_nodes(self, nodes: Iterable[NodeItem]) -> Iterator[BulkNode]:
+        """`nodes` as `Store.bulk_create` takes them: what merge_nodes.cypher would make of their
+        rows where none is in the database (the own label, Rep when `rep` is true)."""
         for row in self.node_rows(nodes):
             labels = (row["label"], "Rep") if row["rep"] else (row["label"],)
             yield BulkNode(labels, row["props"])

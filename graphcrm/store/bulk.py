@@ -325,12 +325,12 @@ def bulk_create(
             graph.query(params_header(params) + queries.load(name, store.engine))
         store.write_lock.check()
         store._db.connection.execute_command("RENAME", scratch, store.graph_name)
-    except BaseException:
+    except BaseException as exc:
         sender.close()
         try:
             _delete(store, scratch)
-        except Exception as again:  # the next writer deletes it (discard_scratch)
-            raise StoreError(f"the scratch graph {scratch} could not be deleted: {again}") from again
+        except Exception as again:  # the next writer deletes it (discard_scratch): the error is exc's
+            exc.add_note(f"the scratch graph {scratch} is left for the next writer to delete ({again})")
         raise
 
 
