@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.util
 import os
 import shutil
@@ -44,14 +46,40 @@ ENGINES = ("embedded", "neo4j")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@functools.cache
 def _local_neo4j() -> Any:
-    """tools/neo4j/local_neo4j.py as a module (it is a script, not part of the package)."""
+    """tools/neo4j/local_neo4j.py as a module (it is a script, not part of the package), loaded
+    once: its `Unavailable` is one class."""
     spec = importlib.util.spec_from_file_location("local_neo4j", ROOT / "tools" / "neo4j" / "local_neo4j.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+_launched: dict[str, Any] = {}  # the session's local Neo4j, started once collection ends
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the session's local Neo4j in the background as soon as the tests are known, when
+    some test runs on it: the JVM takes 25-45 s to start, which the first tests (embedded) then
+    hide. `neo4j_uri` waits for it."""
+    if os.environ.get("NEO4J_URI") or not any("neo4j" in item.nodeid for item in session.items):
+        return
+    local = _local_neo4j()
+    folder = session.config._tmp_path_factory.mktemp("neo4j")  # type: ignore[attr-defined]
+    try:
+        _launched["started"] = local.LocalNeo4j.launch(folder, owned=True)
+    except local.Unavailable as exc:
+        _launched["error"] = exc
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop a Neo4j started for tests of which none ran here (another worker had them)."""
+    if started := _launched.pop("started", None):
+        with contextlib.suppress(Exception):
+            started().stop()
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +92,12 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     local = _local_neo4j()
     try:
-        server = local.LocalNeo4j.start(tmp_path_factory.mktemp("neo4j"), owned=True)
+        if "error" in _launched:
+            raise _launched["error"]
+        started = _launched.pop("started", None) or local.LocalNeo4j.launch(
+            tmp_path_factory.mktemp("neo4j"), owned=True
+        )
+        server = started()
     except local.Unavailable as exc:
         message = f"Neo4j half not run: {exc} (or set NEO4J_URI to an empty scratch database)"
         if ON_CI:

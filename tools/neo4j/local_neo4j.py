@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,9 +126,17 @@ class LocalNeo4j:
         Bolt. `owned`: it stops when this process dies (for tests); otherwise it runs on in the
         background until `stop`. `plugins`: with APOC and Graph Data Science (graphcrm needs
         neither; they take ~100 MB and a few seconds more to start)."""
+        return cls.launch(data, port, owned, plugins)()
+
+    @classmethod
+    def launch(
+        cls, data: Path, port: int = 0, owned: bool = False, plugins: bool = False
+    ) -> Callable[[], LocalNeo4j]:
+        """`start` without the wait: the DBMS starts in the background, and the function returned
+        waits until it accepts Bolt (the test suite runs its first tests meanwhile)."""
         data = data.resolve()
         if (found := cls.running(data)) is not None:
-            return found
+            return lambda: found
         classpath = build()
         data.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
@@ -157,15 +166,19 @@ class LocalNeo4j:
         )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT_S
-        while (found := cls.running(data)) is None:
-            if process.poll() is not None or time.monotonic() > deadline:
-                with contextlib.suppress(ProcessLookupError):
-                    process.kill()
-                tail = "\n".join((data / LOG).read_text(errors="replace").splitlines()[-15:])
-                raise Unavailable(f"the local Neo4j did not start (see {data / LOG}):\n{tail}")
-            time.sleep(0.1)
-        found.process = process
-        return found
+
+        def started() -> LocalNeo4j:
+            while (found := cls.running(data)) is None:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    with contextlib.suppress(ProcessLookupError):
+                        process.kill()
+                    tail = "\n".join((data / LOG).read_text(errors="replace").splitlines()[-15:])
+                    raise Unavailable(f"the local Neo4j did not start (see {data / LOG}):\n{tail}")
+                time.sleep(0.1)
+            found.process = process
+            return found
+
+        return started
 
     def stop(self) -> None:
         """Shut the DBMS down cleanly (SIGTERM) and wait for it to end."""
