@@ -92,7 +92,7 @@ from graphcrm.picture import (
     to_ties,
     tooltip,
 )
-from graphcrm.projection import DEFAULT_STRENGTH
+from graphcrm.schema import DEFAULT_STRENGTH
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 

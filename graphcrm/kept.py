@@ -34,4 +34,4 @@ def paths_patched(store: Store, people: Iterable[str | None]) -> AbstractContext
         return nullcontext()
     from graphcrm import projection
 
-    return projection.patching(store, {person for person in people if person})
+    return projection.patching(store, people)

@@ -35,8 +35,7 @@ from typing import Any, Protocol
 
 from graphcrm import words
 from graphcrm.errors import InvalidValue
-from graphcrm.projection import DEFAULT_STRENGTH
-from graphcrm.schema import ROLES
+from graphcrm.schema import DEFAULT_STRENGTH, ROLES
 
 DEFAULT_LIMIT = 1500
 

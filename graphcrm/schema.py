@@ -27,6 +27,9 @@ TIE_TYPES = SYMMETRIC_TIES + DIRECTED_TIES
 # The ties an introduction travels (cypher/paths/network_ties.cypher: the warm-path search's network).
 NETWORK_TIES = frozenset({"KNOWS", "KIN", "ALLY", "INFLUENCES", "REPORTS_TO"})
 RELATIONSHIP_TYPES = (*TIE_TYPES, "WORKS_AT", "REFERRED", "IN_COMMITTEE", "FOR")
+# A tie imported with no strength has this one; a reports-to tie has none, and is read with
+# Settings.org_chart_strength instead.
+DEFAULT_STRENGTH = 0.5
 
 ACCOUNT_KINDS = ("customer", "prospect")
 ORG_KINDS = ("supplier", "government", "competitor", "bank", "association", "consultant", "media", "other")

@@ -31,14 +31,17 @@ def plan_of(path: Path, stream: bool, chunk_rows: int, monkeypatch: pytest.Monke
     """Everything a plan of `path` holds, in order, and the read problems."""
     monkeypatch.setattr(files, "stream_csv", functools.partial(tabular.stream_csv, chunk_rows=chunk_rows))
     tables, read_problems = read_tables(path, stream=stream)
-    plan = plan_tables(tables)
+    plan = plan_tables(tables, problems=read_problems)
     return (read_problems, *contents(plan))
 
 
 def contents(plan: Plan) -> tuple[Any, ...]:
     nodes = [(n.id, n.label, list(n.props.items()), n.where, n.rep) for n in plan.nodes.values()]
-    rels = [(r.type, r.source, r.target, list(r.props.items()), r.where) for r in plan.rels]
-    ends = [(r.source_labels, r.target_labels, r.columns, r.key) for r in plan.rels]
+    # in the order of the files' rows (a block of ties comes before the ties to organisations of
+    # its rows), a tie's values as a map (a block gives a default strength its column's place)
+    ordered = sorted(plan.rels, key=lambda r: (r.where.source, r.where.row))
+    rels = [(r.type, r.source, r.target, r.props, r.where) for r in ordered]
+    ends = [(r.source_labels, r.target_labels, r.columns, r.key) for r in ordered]
     return (
         [str(p) for p in plan.problems],
         nodes,

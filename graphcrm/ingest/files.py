@@ -15,10 +15,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from graphcrm.errors import UserError
 from graphcrm.ingest import fields as F
 from graphcrm.ingest.fields import Problem
-from graphcrm.ingest.plan import Absent, Plan, Where, no_cycle_collection
+from graphcrm.ingest.plan import Absent, Plan, RelBlock, Where, no_cycle_collection
 from graphcrm.ingest.stages import StageMap, closed, read_stage_map
 from graphcrm.ingest.tabular import Chunk, Table, TableError, clip, read_csv, stream_csv, unopenable
 from graphcrm.ingest.workbook import read_xlsx
@@ -27,6 +30,7 @@ from graphcrm.schema import (
     ACCOUNT_KINDS,
     ACCOUNT_STATUSES,
     ATTITUDES,
+    DEFAULT_STRENGTH,
     NATURES,
     NETWORK_TIES,
     OPPORTUNITY_STATUSES,
@@ -117,10 +121,10 @@ def _import_path(
         plan, read_problems = plan_jsonl(path)
     else:
         tables, read_problems = read_tables(path, stream=True)
-        plan = plan_tables(tables, stages)
+        plan = plan_tables(tables, stages, read_problems)
         plan.complete = plan.complete and not read_problems
         plan.absent = absent_files(path, tables)
-        if tables and not read_problems and not plan.problems and not plan.nodes and not plan.rels:
+        if tables and not read_problems and not plan.problems and not plan.nodes and not plan.parts:
             read_problems = [_nothing_to_import(path, tables)]
     return apply_plan(store, plan, read_problems, dry_run=dry_run, progress=progress)
 
@@ -152,10 +156,7 @@ def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:
 
     def people() -> Iterator[str]:  # made only where a network is kept (a viewer)
         yield from (node.id for node in plan.nodes.values() if node.label == "Person")
-        for rel in plan.rels:
-            if rel.type in NETWORK_TIES:
-                yield rel.source
-                yield rel.target
+        yield from plan.ends(NETWORK_TIES)
 
     return paths_patched(store, people())
 
@@ -196,30 +197,58 @@ _TIE_ENDS = frozenset(("source", "target", "type"))
 
 
 def _add_ties(plan: Plan, source: str, numbers: list[int], values: dict[str, list[Any]]) -> None:
-    """`_add_tie` of each row of a chunk checked clean (`_add_rows`), its values made into the
-    rows' dicts a column at a time."""
+    """The rows of a chunk checked clean (`_add_rows`) as one block of ties between people
+    (`Plan.add_block`), each given its strength as `_plan_tie` gives it. Ties to organisations
+    (TIED_TO), and a chunk the block does not take (a tie from a record to itself, or repeated):
+    `_add_tie_rows`, which reports them."""
+    types = values["type"]
+    if "TIED_TO" in types:  # a few rows among many: those apart, the others as a block
+        for chosen, add in ((False, _add_ties), (True, _add_tie_rows)):
+            rows = [i for i, kind in enumerate(types) if (kind == "TIED_TO") is chosen]
+            part = {name: [column[i] for i in rows] for name, column in values.items()}
+            add(plan, source, [numbers[i] for i in rows], part)
+        return
+    props = {name: _none_for_empty(column) for name, column in values.items() if name not in _TIE_ENDS}
+    strength = props.get("strength") or [None] * len(types)
+    if None in strength:
+        props["strength"] = [
+            DEFAULT_STRENGTH if value is None and kind != "REPORTS_TO" else value
+            for value, kind in zip(strength, types, strict=True)
+        ]
+    if not plan.add_block(RelBlock(source, numbers, types, values["source"], values["target"], props)):
+        _add_tie_rows(plan, source, numbers, values)
+
+
+def _add_tie_rows(plan: Plan, source: str, numbers: list[int], values: dict[str, list[Any]]) -> None:
+    """`_add_tie` of each row of a chunk checked clean, its values made into the rows' dicts a
+    column at a time."""
     names = [name for name in values if name not in _TIE_ENDS]
     columns = [values[name] for name in names]
-    props = (
+    rows = (
         list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
         if names
         else [{} for _ in numbers]
     )
     for name in names:  # the empty cells out, which leaves the others in the columns' order
         if _EMPTY in values[name]:
-            for row, value in zip(props, values[name], strict=True):
+            for row, value in zip(rows, values[name], strict=True):
                 if value is _EMPTY:
                     del row[name]
     for number, tie_source, target, kind, row in zip(
-        numbers, values["source"], values["target"], values["type"], props, strict=True
+        numbers, values["source"], values["target"], values["type"], rows, strict=True
     ):
         _plan_tie(plan, kind, tie_source, target, row, Where(source, number, ""))
+
+
+def _none_for_empty(column: list[Any]) -> list[Any]:
+    """A column of `_checked_columns` with None for each empty cell."""
+    return [None if value is _EMPTY else value for value in column] if _EMPTY in column else column
 
 
 def _plan_tie(plan: Plan, kind: str, source: str, target: str, props: dict[str, Any], where: Where) -> None:
     """A row of ties.csv into the plan: its type, ends and other values (`props`, changed)."""
     if kind != "REPORTS_TO":  # a reports-to tie without one takes Settings.org_chart_strength
-        props.setdefault("strength", 0.5)
+        props.setdefault("strength", DEFAULT_STRENGTH)
     if kind == "TIED_TO":
         props["kind"] = props.pop("context", "") or "tie"
         plan.add_rel(
@@ -573,16 +602,17 @@ def _checked_columns(chunk: Chunk, at: dict[str, int], columns: list[_Column]) -
         if name not in at:
             continue
         cells = chunk.cells[at[name]]
-        parsed: dict[str, Any] = dict.fromkeys(cells)  # each text once, in the order of the rows
-        if "" in parsed:
-            if required:
-                return None
-            parsed[""] = _EMPTY
+        # each text once, in the order of the rows (pandas hashes them four times faster)
+        codes, texts = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
+        parsed = np.empty(len(texts), dtype=object)
         shared = True
-        for text in parsed:
+        for i, text in enumerate(texts.tolist()):
             value = seen.get(text, seen)
             if value is seen:  # a text not seen before (a value kept there is never left out)
                 if not text:
+                    if required:
+                        return None
+                    parsed[i] = _EMPTY
                     continue
                 try:
                     value = F.storable(parse(F.cell(text)))
@@ -594,9 +624,9 @@ def _checked_columns(chunk: Chunk, at: dict[str, int], columns: list[_Column]) -
                     shared = False
                 elif len(seen) < _SEEN_LIMIT:
                     seen[text] = value
-            parsed[text] = value
+            parsed[i] = value
         if shared:
-            values[name] = list(map(parsed.__getitem__, cells))
+            values[name] = parsed.take(codes).tolist()
         else:
             values[name] = [F.storable(parse(F.cell(text))) if text else _EMPTY for text in cells]
     return values
@@ -697,10 +727,25 @@ def _name(path: Path) -> str:
     return path.name or path.resolve().name
 
 
-def plan_tables(tables: Iterable[Table], stages: StageMap | None = None) -> Plan:
-    """Check every table and gather what they would write (not yet checked against the db)."""
-    plan = Plan(stages=stages or StageMap())
-    for table in tables:
-        check_table(FILES[_stem(table.source)], table, plan)
-    plan.check_stage_totals()
-    return plan
+def plan_tables(
+    tables: list[Table], stages: StageMap | None = None, problems: list[str] | None = None
+) -> Plan:
+    """Check every table and gather what they would write (not yet checked against the db).
+
+    A table read as it is planned (`tabular.stream_csv`) that turns out unreadable part-way is
+    left out, as `read_tables` leaves out one it finds unreadable: it is taken from `tables`,
+    its problem is added to `problems`, and the plan is made again without it."""
+    while True:
+        plan = Plan(stages=stages or StageMap())
+        for table in tables:
+            try:
+                check_table(FILES[_stem(table.source)], table, plan)
+            except TableError as exc:
+                if problems is None:
+                    raise
+                problems.append(str(exc))
+                tables.remove(table)
+                break
+        else:
+            plan.check_stage_totals()
+            return plan

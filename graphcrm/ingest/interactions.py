@@ -67,7 +67,7 @@ from graphcrm.ingest.matching import check_rep, people_by_email
 from graphcrm.ingest.mbox import Message, is_envelope, read_mbox
 from graphcrm.ingest.plan import Plan, Where
 from graphcrm.ingest.tabular import unopenable
-from graphcrm.projection import DEFAULT_STRENGTH
+from graphcrm.schema import DEFAULT_STRENGTH
 from graphcrm.settings import Settings
 from graphcrm.store import Store
 

@@ -10,29 +10,29 @@ here, so a name written always brings its search key (`graphcrm.names.keyed`).
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from tqdm import tqdm
 
 from graphcrm import stats
 from graphcrm.ingest.fields import Problem
 from graphcrm.ingest.stages import StageMap
 from graphcrm.names import keyed
-from graphcrm.schema import NETWORK_TIES, REP_LABEL, SYMMETRIC_TIES
+from graphcrm.schema import NETWORK_TIES, REP_LABEL, SYMMETRIC_TIES, TIE_TYPES
 from graphcrm.store import Store
-from graphcrm.store.bulk import BulkNode, BulkRel
+from graphcrm.store.bulk import BulkNode, BulkRel, BulkRels, Coded
 
 if TYPE_CHECKING:
-    from graphcrm.projection import Network
+    from graphcrm.projection import Network, WrittenTies
 
 PERSON = ("Person",)
-_SOURCE = attrgetter("source")
-_TARGET = attrgetter("target")
+_NONE = np.empty(0, np.int64)
 Row = dict[str, Any]
 BATCH_ROWS = 5000
 # From this many rows (nodes and relationships), an import is written at once (`Plan.write`,
@@ -93,18 +93,99 @@ class RelItem:
     key: str | None = None  # TIED_TO: its kind; two ties of different kinds may join a pair
 
 
+class Ids:
+    """Ids numbered in the order first met: the ends of a block of ties are held as these numbers
+    too, so that each id is looked up once, however often it recurs (the million ties of M name
+    100,000 people), and the checks and writes of a large import work on arrays."""
+
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def codes(self, ids: Sequence[str]) -> np.ndarray:
+        """The number of each of `ids`, new ones numbered."""
+        codes = np.fromiter(map(self.number.get, ids, repeat(-1)), np.int64, len(ids))
+        for i in (codes < 0).nonzero()[0].tolist():
+            name = ids[i]
+            code = self.number.get(name)
+            if code is None:
+                code = self.number[name] = len(self.names)
+                self.names.append(name)
+            codes[i] = code
+        return codes
+
+    def mask(self, chosen: Callable[[str], bool]) -> np.ndarray:
+        """For each number, whether its id is `chosen`."""
+        return np.fromiter(map(chosen, self.names), np.bool_, len(self.names))
+
+
+@dataclass(slots=True)
+class RelBlock:
+    """Ties between people from one chunk of a file, held as columns instead of a `RelItem` each
+    (at M, a million rows of ties.csv): none from a record to itself, none repeated
+    (`Plan.add_block`), no `TIED_TO` (it joins a person to an organisation). `props` holds each
+    value column, None where a row has no value."""
+
+    source: str  # the file
+    numbers: list[int]  # the rows
+    types: list[str]
+    sources: list[str]
+    targets: list[str]
+    props: dict[str, list[Any]]
+    # set by `Plan.add_block`: the ends as the plan's numbers of ids (`Ids`), each row's key
+    ends: tuple[np.ndarray, np.ndarray] = (_NONE, _NONE)
+    keys: np.ndarray = field(default_factory=lambda: _NONE)
+
+    def __len__(self) -> int:
+        return len(self.types)
+
+    def item(self, i: int) -> RelItem:
+        """Row `i` as the `RelItem` `Plan.add_rel` would have made of it."""
+        props = {name: column[i] for name, column in self.props.items() if column[i] is not None}
+        where = Where(self.source, self.numbers[i], "")
+        return RelItem(self.types[i], self.sources[i], self.targets[i], props, where, PERSON, PERSON, _ENDS)
+
+    def items(self, rows: Iterable[int] | None = None) -> Iterator[RelItem]:
+        return map(self.item, range(len(self)) if rows is None else rows)
+
+    def where_of(self, key: int) -> Where:
+        """Where the row of this key is."""
+        return self.item(int(np.argmax(self.keys == key))).where
+
+    def rows(self, chosen: np.ndarray, end: bool) -> np.ndarray:
+        """The rows with an end (`end` true), or with both ends, for which `chosen` (by id
+        number) is true."""
+        at_source, at_target = chosen[self.ends[0]], chosen[self.ends[1]]
+        return ((at_source | at_target) if end else (at_source & at_target)).nonzero()[0]
+
+
+_ENDS = ("source", "target")
+# A tie's key in a block (`Plan.add_block`): its type's number, then its ends' (the lower first for
+# a symmetric tie), in one number of 64 bits.
+_TYPE_NUMBER = {kind: i for i, kind in enumerate(TIE_TYPES)}
+_END_BITS = 29  # ids a plan may number: 536 million
+
+
 @dataclass
 class Plan:
-    """Nodes and relationships to write, with the problems found so far."""
+    """Nodes and relationships to write, with the problems found so far. The relationships are
+    `parts`: a `RelItem` each, or a `RelBlock` of many rows (`rels` makes every one an item)."""
 
     nodes: dict[str, NodeItem] = field(default_factory=dict)
-    rels: list[RelItem] = field(default_factory=list)
+    parts: list[RelItem | RelBlock] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     requirements: list[tuple[str, tuple[str, ...], Where]] = field(default_factory=list)
     stage_totals: defaultdict[tuple[str, str], list[tuple[float, Where]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     _rel_keys: dict[tuple[str, ...], Where] = field(default_factory=dict)
+    # The ids the blocks name, numbered; their ties' keys (`RelBlock.keys`), and the types of ties
+    # in blocks and in items: a type in both is checked for repeats across them.
+    ids: Ids = field(default_factory=Ids)
+    _block_keys: dict[int, RelBlock] = field(default_factory=dict)
+    _block_types: set[str] = field(default_factory=set)
+    _item_types: set[str] = field(default_factory=set)
+    _held: np.ndarray | None = None  # by id number, whether it is in the database (`existing`)
     # Rows with problems are left out; what they name is not reported again as missing.
     skipped_ids: set[str] = field(default_factory=set)
     # False when a whole file could not be read: references cannot be judged then.
@@ -175,6 +256,11 @@ class Plan:
         keys = self._rel_keys
         count = len(keys)
         first = keys.setdefault(rel_key, where)
+        if len(keys) > count and rel_type in self._block_types:  # new among the items: in a block?
+            code = self._block_key(rel_type, *self.ids.codes([source, target]))
+            if (block := self._block_keys.get(code)) is not None:
+                del keys[rel_key]
+                count, first = len(keys), block.where_of(code)
         if len(keys) == count:
             self.problems.append(
                 Problem(
@@ -187,9 +273,78 @@ class Plan:
                 )
             )
             return
-        self.rels.append(
+        self._item_types.add(rel_type)
+        self.parts.append(
             RelItem(rel_type, source, target, props, where, source_labels, target_labels, columns, key)
         )
+
+    def add_block(self, block: RelBlock) -> bool:
+        """Ties between people as one part, when none is from a record to itself and none is
+        repeated, here or in the plan, and no tie of their types was added as an item; else
+        False, and nothing is added (the caller adds each row with `add_rel`, which reports
+        them). The ends are numbered (`Ids`) and each tie keyed as one number."""
+        if not len(block):
+            return True
+        kinds = set(block.types)
+        if not kinds <= _TYPE_NUMBER.keys() or "TIED_TO" in kinds or kinds & self._item_types:
+            return False
+        if len(self.ids.names) + 2 * len(block) >= 2**_END_BITS:
+            return False
+        source, target = self.ids.codes(block.sources), self.ids.codes(block.targets)
+        if (source == target).any():
+            return False
+        kind = np.fromiter(map(_TYPE_NUMBER.__getitem__, block.types), np.int64, len(block))
+        keys = self._block_key(kind, source, target)
+        listed = keys.tolist()
+        fresh = dict.fromkeys(listed, block)
+        if len(fresh) < len(listed) or not self._block_keys.keys().isdisjoint(fresh):
+            return False
+        self._block_keys.update(fresh)
+        self._block_types |= kinds
+        block.ends, block.keys = (source, target), keys
+        self.parts.append(block)
+        return True
+
+    @staticmethod
+    def _block_key(kind: Any, source: Any, target: Any) -> Any:
+        """The key of ties (type, ends' numbers; arrays or one each) as `add_block` makes it."""
+        if isinstance(kind, str):
+            kind = _TYPE_NUMBER[kind]
+        symmetric = np.isin(kind, [_TYPE_NUMBER[t] for t in SYMMETRIC_TIES])
+        low = np.where(symmetric, np.minimum(source, target), source)
+        high = np.where(symmetric, np.maximum(source, target), target)
+        key = (np.asarray(kind, np.int64) << (2 * _END_BITS)) | (low << _END_BITS) | high
+        return key if key.ndim else int(key)
+
+    @property
+    def rels(self) -> list[RelItem]:
+        """Every relationship as a `RelItem`, in the order added (a block's rows made items)."""
+        return [*self._items()]
+
+    def _items(self, naming: np.ndarray | None = None) -> Iterator[RelItem]:
+        """Every relationship as a `RelItem`; with `naming` (by id number, `Ids`), of the blocks
+        only the rows with an end it names."""
+        for part in self.parts:
+            if isinstance(part, RelItem):
+                yield part
+            elif naming is None:
+                yield from part.items()
+            else:
+                yield from part.items(part.rows(naming, end=True).tolist())
+
+    def ends(self, types: Iterable[str]) -> Iterator[str]:
+        """The ends of every relationship of `types`, source then target."""
+        kinds = frozenset(types)
+        for part in self.parts:
+            if isinstance(part, RelItem):
+                if part.type in kinds:
+                    yield part.source
+                    yield part.target
+                continue
+            for kind, source, target in zip(part.types, part.sources, part.targets, strict=True):
+                if kind in kinds:
+                    yield source
+                    yield target
 
     def require(self, node_id: str, labels: tuple[str, ...], where: Where) -> None:
         """An id that must exist (in the import or the database) with one of `labels`."""
@@ -217,17 +372,10 @@ class Plan:
 
     # -- checking against the database --------------------------------------------------------
 
-    def references(self) -> Iterator[tuple[str, tuple[str, ...], Where]]:
-        """Every id this plan points at, with the labels allowed and where it is named."""
-        for rel in self.rels:
-            yield rel.source, rel.source_labels, rel.where.at(rel.columns[0])
-            yield rel.target, rel.target_labels, rel.where.at(rel.columns[1])
-        yield from self.requirements
-
     def _named(self) -> Iterator[tuple[str, tuple[str, ...], Where | tuple[RelItem, str]]]:
         """`references`, with the place of a relationship's end as (relationship, column): a
         `Where` is made only for the few that are reported."""
-        for rel in self.rels:
+        for rel in self._items():
             yield rel.source, rel.source_labels, (rel, rel.columns[0])
             yield rel.target, rel.target_labels, (rel, rel.columns[1])
         yield from self.requirements
@@ -235,11 +383,14 @@ class Plan:
     def check(self, store: Store) -> list[Problem]:
         """Every problem, including ids unknown to both the import and the database."""
         wanted = set(self.nodes)
-        wanted.update(map(_SOURCE, self.rels))
-        wanted.update(map(_TARGET, self.rels))
+        wanted.update(self.ids.names)  # the blocks' ends, each once
+        for part in self.parts:
+            if isinstance(part, RelItem):
+                wanted.add(part.source)
+                wanted.add(part.target)
         wanted.update(node_id for node_id, _, _ in self.requirements)
         existing = find_labels(store, wanted)
-        self.existing = set(existing)
+        self.existing, self._held = set(existing), None
         for node in self.nodes.values() if existing else ():
             held = existing.get(node.id)
             if held is not None and node.label not in held:
@@ -264,12 +415,15 @@ class Plan:
 
     def _check_references(self, existing: dict[str, list[str]]) -> None:
         """`_check_reference` of every reference; a tie both of whose ends are planned records
-        of labels they allow (most of a large import's) is looked at no further."""
+        of labels they allow (most of a large import's) is looked at no further. A block's ends
+        are looked at once each: only the rows naming one that is not a planned person are
+        checked further."""
         planned, check = self.nodes.get, self._check_reference
         unnamed: dict[str, tuple[tuple[str, ...], bool]] = {}
+        odd = self.ids.mask(lambda end: (node := planned(end)) is None or node.label != "Person")
         for rel in [
             rel
-            for rel in self.rels
+            for rel in self._items(odd)
             if (source := planned(rel.source)) is None
             or source.label not in rel.source_labels
             or (target := planned(rel.target)) is None
@@ -368,9 +522,29 @@ class Plan:
     def _rels(self, known: bool) -> Iterator[RelItem]:
         """The relationships both of whose ends are in the database when `known`, else the others."""
         existing = self.existing
-        for rel in self.rels:
-            if (existing is None or (rel.source in existing and rel.target in existing)) is known:
-                yield rel
+        for part in self.parts:
+            if isinstance(part, RelBlock):
+                yield from part.items(self._rows(part, known))
+            elif (existing is None or (part.source in existing and part.target in existing)) is known:
+                yield part
+
+    def _rows(self, block: RelBlock, known: bool) -> Sequence[int]:
+        """`_rels` of a block: its rows both of whose ends are in the database when `known`,
+        else the others."""
+        existing = self.existing
+        if existing is None or not existing:  # not looked up: every tie is merged; none there: created
+            return range(len(block)) if (existing is None) is known else ()
+        if self._held is None or len(self._held) != len(self.ids.names):
+            self._held = self.ids.mask(existing.__contains__)
+        both = block.rows(self._held, end=False)
+        if known:
+            return both.tolist()
+        return np.setdiff1d(np.arange(len(block)), both, assume_unique=True).tolist()
+
+    @property
+    def rel_count(self) -> int:
+        """How many relationships the plan holds (a symmetric tie once)."""
+        return sum(len(part) if isinstance(part, RelBlock) else 1 for part in self.parts)
 
     def write(self, store: Store, progress: bool = True) -> None:
         """Write nodes then relationships, `BATCH_ROWS` rows per transaction, holding the
@@ -384,7 +558,8 @@ class Plan:
         part-way, even a `kill -9`, leaves the database as it was. Smaller imports gain little
         (well under a second) and keep the batches; so do imports into a much larger database,
         which would be copied whole."""
-        self._rel_keys.clear()  # only adding rows needs it (repeated ties): at M a million keys
+        self._rel_keys.clear()  # only adding rows needs them (repeated ties): at M a million keys
+        self._block_keys.clear()
         with store.exclusive():
             old = list(self._rels(known=True))  # merged: few, unless the import is a re-import
             if self._bulk(store, old, progress):
@@ -393,7 +568,7 @@ class Plan:
                 ("import/merge_nodes", len(self.nodes), [(None, rows) for rows in _chunks(self.node_rows())]),
                 (
                     "import/create_relationships",
-                    len(self.rels) - len(old),
+                    self.rel_count - len(old),
                     _typed_batches(self._rels(known=False)),
                 ),
                 ("import/merge_relationships", len(old), _typed_batches(old)),
@@ -418,7 +593,7 @@ class Plan:
         them, in the graph built beside the database. Keep the path search's network of what
         it wrote and what was there (`projection.keep_written`), unless it changed ties that were
         there (a re-import: the next question reads it). Whether it was written so."""
-        rows = len(self.nodes) + len(self.rels)
+        rows = len(self.nodes) + self.rel_count
         if not store.writes_in_bulk or self.existing is None or rows < BULK_MIN_ROWS:
             return False
         held = stats.answer(store)
@@ -426,7 +601,8 @@ class Plan:
         if size > rows * BULK_COPY_MAX:  # copying the database would cost more than the batches save
             return False
         existing = self.existing
-        stored = sum(2 if rel.type in SYMMETRIC_TIES else 1 for rel in self.rels)  # as the engine counts
+        # as the engine counts: a symmetric tie twice
+        stored = sum(n * (2 if kind in SYMMETRIC_TIES else 1) for kind, n in self.rel_counts().items())
         if size and not any(rel.type in NETWORK_TIES for rel in old):
             from graphcrm import projection  # numpy and pandas: an import has them already
 
@@ -459,7 +635,7 @@ class Plan:
                 # the path search's network, from what was written: no question reads it back
                 nodes = self.nodes.values()
                 people = [(node.id, node.rep) for node in nodes if node.label == "Person"]
-                projection.keep_written(store, people, self.rels, before)
+                projection.keep_written(store, people, self.written_ties(), before)
             return True
 
     def bulk_nodes(self, nodes: Iterable[NodeItem]) -> Iterator[BulkNode]:
@@ -469,14 +645,52 @@ class Plan:
             labels = (row["label"], "Rep") if row["rep"] else (row["label"],)
             yield BulkNode(labels, row["props"])
 
-    def bulk_rels(self) -> Iterator[BulkRel]:
+    def bulk_rels(self) -> Iterator[BulkRel | BulkRels]:
         """The relationships with an end new in this import as `Store.bulk_create` takes them:
         what create_relationships.cypher makes of their rows (a TIED_TO tie carries its kind; a
-        symmetric tie goes both ways). Into an empty database, that is all of them."""
-        for rel in self._rels(known=False):
-            kind = rel.type
-            props = {"kind": rel.key, **rel.props} if kind == "TIED_TO" else rel.props
-            yield BulkRel(kind, rel.source, rel.target, props, kind in SYMMETRIC_TIES)
+        symmetric tie goes both ways), a block's as columns. Into an empty database, that is all
+        of them."""
+        existing = self.existing
+        for part in self.parts:
+            if isinstance(part, RelItem):
+                if existing is not None and part.source in existing and part.target in existing:
+                    continue
+                kind = part.type
+                props = {"kind": part.key, **part.props} if kind == "TIED_TO" else part.props
+                yield BulkRel(kind, part.source, part.target, props, kind in SYMMETRIC_TIES)
+                continue
+            rows = self._rows(part, known=False)
+            types, (source, target), props = part.types, part.ends, part.props
+            if len(rows) < len(part):
+                types, source, target = [types[i] for i in rows], source[rows], target[rows]
+                props = {name: [column[i] for i in rows] for name, column in props.items()}
+            both = [kind in SYMMETRIC_TIES for kind in types]
+            yield BulkRels(types, Coded(source, self.ids.names), Coded(target, self.ids.names), props, both)
+
+    def written_ties(self) -> WrittenTies:
+        """The introduction ties of the plan as `projection.keep_written` takes them: columns."""
+        from graphcrm.projection import WrittenTies
+
+        types: list[str] = []
+        ends: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+        strengths: list[Any] = []
+        contacts: list[Any] = []
+        items = [part for part in self.parts if isinstance(part, RelItem) and part.type in NETWORK_TIES]
+        for part in self.parts:
+            if isinstance(part, RelBlock):
+                none = [None] * len(part)
+                types += part.types
+                ends[0].append(part.ends[0])
+                ends[1].append(part.ends[1])
+                strengths += part.props.get("strength", none)
+                contacts += part.props.get("last_contact", none)
+        types += [item.type for item in items]
+        ends[0].append(self.ids.codes([item.source for item in items]))
+        ends[1].append(self.ids.codes([item.target for item in items]))
+        strengths += [item.props.get("strength") for item in items]
+        contacts += [item.props.get("last_contact") for item in items]
+        source, target = (Coded(np.concatenate(codes), self.ids.names) for codes in ends)
+        return WrittenTies(types, source, target, strengths, contacts)
 
     @staticmethod
     def _write_parts(
@@ -498,9 +712,19 @@ class Plan:
         counts: dict[str, int] = defaultdict(int)
         for node in self.nodes.values():
             counts[node.label] += 1
-        for rel in self.rels:
-            counts[rel.type] += 1
+        for kind, n in self.rel_counts().items():
+            counts[kind] += n
         return dict(counts)
+
+    def rel_counts(self) -> Counter[str]:
+        """Relationships by type (a symmetric tie once)."""
+        counts: Counter[str] = Counter()
+        for part in self.parts:
+            if isinstance(part, RelBlock):
+                counts.update(part.types)
+            else:
+                counts[part.type] += 1
+        return counts
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -241,9 +242,11 @@ def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
     """`read_csv` for a file read once into a plan (`graphcrm.ingest.files.import_path`): the
     same checks and problems, but the rows are made `chunk_rows` at a time as `Table.records`
     takes them, so that a large file is never held as rows (a million ties as dicts of strings
-    take about 700 MB). The file is parsed twice: first whole, chunk by chunk, only for its
-    errors, which are raised here as `read_csv` raises them; then again as the rows are taken.
-    A header with empty cells at its end (rows may have cells under them) is read whole."""
+    take about 700 MB). An error of the first chunk is raised here, as `read_csv` raises it; one
+    after it is raised (as the same `TableError`) when the rows are taken: the caller leaves the
+    table out then as it would have here (`graphcrm.ingest.files.plan_tables`), and the file is
+    parsed once, not first whole for its errors (0.6 s of a million ties). A header with empty
+    cells at its end (rows may have cells under them) is read whole."""
     data, encoding = _csv_bytes(path)
     source = path.name
 
@@ -252,9 +255,8 @@ def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
 
     try:
         width, first = 0, []
-        for frame in frames():
-            if not width:
-                width, first = frame.shape[1], [str(c).strip() for c in frame.iloc[0]]
+        for frame in itertools.islice(frames(), 1):
+            width, first = frame.shape[1], [str(c).strip() for c in frame.iloc[0]]
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _parser_error(exc, source, 0) from exc
     if not any(first):
@@ -265,13 +267,16 @@ def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
 
     def chunks() -> Iterator[Chunk]:
         number = 1  # of the frame's first record: the header is row 1
-        for frame in frames():
-            cells = [_stripped(frame.iloc[:, column]) for column in range(width)]
-            numbers = list(range(number, number + len(frame)))
-            number += len(frame)
-            if numbers[:1] == [1]:  # the header
-                numbers, cells = numbers[1:], [column[1:] for column in cells]
-            yield _without_blank_rows(numbers, cells)
+        try:
+            for frame in frames():
+                cells = [_stripped(frame.iloc[:, column]) for column in range(width)]
+                numbers = list(range(number, number + len(frame)))
+                number += len(frame)
+                if numbers[:1] == [1]:  # the header
+                    numbers, cells = numbers[1:], [column[1:] for column in cells]
+                yield _without_blank_rows(numbers, cells)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise _parser_error(exc, source, 0) from exc
 
     return Table(source, header, [], chunks=chunks)
 

@@ -24,7 +24,7 @@ from graphcrm.errors import InvalidValue, Unavailable
 from graphcrm.store.lock import WriteLock
 
 if TYPE_CHECKING:
-    from graphcrm.store.bulk import BulkNode, BulkRel
+    from graphcrm.store.bulk import BulkNode, BulkRel, BulkRels
 
 Row = dict[str, Any]
 Statement = tuple[str, Mapping[str, Any]]
@@ -152,7 +152,7 @@ class Store(ABC):
     def bulk_create(
         self,
         nodes: Iterable[BulkNode],
-        rels: Iterable[BulkRel],
+        rels: Iterable[BulkRel | BulkRels],
         sent: Callable[[int, int], None] | None = None,
         then: Iterable[tuple[str, str | None, Mapping[str, Any]]] = (),
     ) -> bool:

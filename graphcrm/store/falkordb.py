@@ -36,7 +36,7 @@ from graphcrm.store.embedded import EmbeddedServer
 from graphcrm.store.params import INT_LIMIT, check_keys, check_name, not_finite, nul_text, plain_kind, too_big
 
 if TYPE_CHECKING:
-    from graphcrm.store.bulk import BulkNode, BulkRel
+    from graphcrm.store.bulk import BulkNode, BulkRel, BulkRels
 
 T = TypeVar("T")
 LOAD_TIMEOUT_S = 1800  # how long to wait for a server still loading a large database
@@ -365,7 +365,7 @@ class FalkorDBStore(Store):
     def bulk_create(
         self,
         nodes: Iterable[BulkNode],
-        rels: Iterable[BulkRel],
+        rels: Iterable[BulkRel | BulkRels],
         sent: Callable[[int, int], None] | None = None,
         then: Iterable[tuple[str, str | None, Mapping[str, Any]]] = (),
     ) -> bool:
