@@ -19,10 +19,11 @@ import pytest
 
 from bench.generate import generate
 from graphcrm.demo import seed_names, seed_path
+from graphcrm.errors import UserError
 from graphcrm.ingest import files, tabular
-from graphcrm.ingest.files import plan_tables, read_tables
+from graphcrm.ingest.files import import_path, plan_tables, read_tables
 from graphcrm.ingest.plan import Plan
-from graphcrm.store import bulk
+from graphcrm.store import Store, bulk
 
 BAD_INPUT = Path(__file__).parent / "bad_input"
 
@@ -149,3 +150,29 @@ def test_the_bulk_encoding_keeps_minus_zero() -> None:
     ends = bulk._ENDS.pack(0, 1)
     records = [ends + bulk.value(x) for x in (0.0, -0.0, 0.5, 0.5)]
     assert rel_tokens[0].endswith(b"".join(records))
+
+
+def test_a_row_the_parser_refuses_past_the_first_chunk_leaves_the_file_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, embedded_store: Store
+) -> None:
+    """A streamed CSV is parsed once: a row with more cells than the header, found in a later
+    chunk than the first, is reported as a whole read reports it (the file left out, so its
+    other rows name nothing), and nothing is written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "people.csv").write_text(
+        "id,name\n" + "".join(f"p{i},Person {i}\n" for i in range(6)), encoding="utf-8"
+    )
+    ties = ["source,target,type,strength", *(f"p{i},p{i + 1},KNOWS,0.5" for i in range(5))]
+    ties.insert(5, "p0,p5,KNOWS,0.5,extra")  # row 6
+    (folder / "ties.csv").write_text("\n".join(ties) + "\n", encoding="utf-8")
+    whole = plan_of(folder, False, 0, monkeypatch)
+    assert whole[0] == [
+        "ties.csv:6: the row has more cells than the header has columns (got 5 cells, expected 4; "
+        "quote values that hold commas)"
+    ]
+    assert plan_of(folder, True, 2, monkeypatch) == whole
+    with pytest.raises(UserError) as raised:
+        import_path(embedded_store, folder, progress=False)
+    assert str(raised.value).splitlines()[0] == whole[0][0]
+    assert embedded_store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]

@@ -1,10 +1,13 @@
 """What an import will write, checked as a whole before any of it is written.
 
 The readers (CSV/XLSX, LinkedIn, JSON lines) add nodes and relationships to a `Plan` with
-where each came from; `Plan.check(store)` finds duplicate ids, self-ties, repeated ties and
-references to ids neither in the import nor in the database; `Plan.write(store)` writes the
-nodes, then the relationships, in batches of one transaction each. Every source writes its nodes
-here, so a name written always brings its search key (`graphcrm.names.keyed`).
+where each came from: a record each (`add_node`, `add_rel`), or, for the ties of a large
+ties.csv, a block of columns per chunk of rows (`add_block`, ends numbered once by `Ids`), which
+the checks and the bulk write read as arrays. `Plan.check(store)` finds duplicate ids,
+self-ties, repeated ties and references to ids neither in the import nor in the database;
+`Plan.write(store)` writes the nodes, then the relationships, at once or in batches of one
+transaction each. Every source writes its nodes here, so a name written always brings its
+search key (`graphcrm.names.keyed`).
 """
 
 from __future__ import annotations
