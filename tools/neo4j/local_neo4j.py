@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import fcntl
 import json
 import os
 import shutil
@@ -64,7 +65,15 @@ def _stamp() -> Path:
 
 def build(quiet: bool = True) -> str:
     """Build the project when the pom or the Java source is newer than the last build; return
-    the class path."""
+    the class path. One build at a time: the test suite's workers each start a Neo4j at once,
+    and two Maven runs in one folder break each other's copies (a lock file beside the build)."""
+    (HERE / "target").mkdir(exist_ok=True)
+    with open(HERE / "target" / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        return _build(quiet)
+
+
+def _build(quiet: bool) -> str:
     sources = [HERE / "pom.xml", *sorted((HERE / "src").rglob("*.java"))]
     stamp = _stamp()
     if not stamp.exists() or max(p.stat().st_mtime for p in sources) > stamp.stat().st_mtime:
