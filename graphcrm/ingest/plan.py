@@ -656,8 +656,8 @@ class Plan:
         existing = self.existing
         for part in self.parts:
             if isinstance(part, RelItem):
-                if existing is not None and part.source in existing and part.target in existing:
-                    continue
+                if existing is None or (part.source in existing and part.target in existing):
+                    continue  # merged, as `_rels(known=True)` says (the bulk path has looked up)
                 kind = part.type
                 props = {"kind": part.key, **part.props} if kind == "TIED_TO" else part.props
                 yield BulkRel(kind, part.source, part.target, props, kind in SYMMETRIC_TIES)
