@@ -32,7 +32,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -41,7 +41,9 @@ from graphcrm.kept import ARRAYS, arrays_kept
 from graphcrm.schema import DEFAULT_STRENGTH, NETWORK_TIES, SYMMETRIC_TIES
 from graphcrm.settings import Settings
 from graphcrm.store import Store
-from graphcrm.store.bulk import Coded
+
+if TYPE_CHECKING:  # a question need not load the bulk writer (10 ms)
+    from graphcrm.store.bulk import Coded
 
 ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either way
 PATCH_MAX = 5_000  # people a write touched beyond which the network is read again instead

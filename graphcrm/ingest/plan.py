@@ -524,12 +524,17 @@ class Plan:
 
     def _rels(self, known: bool) -> Iterator[RelItem]:
         """The relationships both of whose ends are in the database when `known`, else the others."""
-        existing = self.existing
         for part in self.parts:
             if isinstance(part, RelBlock):
                 yield from part.items(self._rows(part, known))
-            elif (existing is None or (part.source in existing and part.target in existing)) is known:
+            elif self._known(part) is known:
                 yield part
+
+    def _known(self, rel: RelItem) -> bool:
+        """Whether a relationship is merged, not created: both its ends are in the database (or
+        the database was not looked up)."""
+        existing = self.existing
+        return existing is None or (rel.source in existing and rel.target in existing)
 
     def _rows(self, block: RelBlock, known: bool) -> Sequence[int]:
         """`_rels` of a block: its rows both of whose ends are in the database when `known`,
@@ -653,11 +658,10 @@ class Plan:
         what create_relationships.cypher makes of their rows (a TIED_TO tie carries its kind; a
         symmetric tie goes both ways), a block's as columns. Into an empty database, that is all
         of them."""
-        existing = self.existing
         for part in self.parts:
             if isinstance(part, RelItem):
-                if existing is None or (part.source in existing and part.target in existing):
-                    continue  # merged, as `_rels(known=True)` says (the bulk path has looked up)
+                if self._known(part):
+                    continue  # merged by `then` (`_bulk`)
                 kind = part.type
                 props = {"kind": part.key, **part.props} if kind == "TIED_TO" else part.props
                 yield BulkRel(kind, part.source, part.target, props, kind in SYMMETRIC_TIES)

@@ -37,6 +37,7 @@ MAX_COLUMNS = 1_000
 STREAM_ROWS = 50_000  # rows parsed at a time by `stream_csv`
 # How pandas reads a CSV for the checks: every cell as the text written, none taken for NaN,
 # blank rows kept (they have row numbers), no header (the checks read it as row 1).
+_PARSE_ERRORS = (pd.errors.ParserError, pd.errors.EmptyDataError)  # raised as `TableError`
 _AS_TEXT: dict[str, Any] = {
     "dtype": str,
     "keep_default_na": False,
@@ -257,7 +258,7 @@ def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
         width, first = 0, []
         for frame in itertools.islice(frames(), 1):
             width, first = frame.shape[1], [str(c).strip() for c in frame.iloc[0]]
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except _PARSE_ERRORS as exc:
         raise _parser_error(exc, source, 0) from exc
     if not any(first):
         raise TableError(f"{source}:1: the file is empty (got nothing, expected a header row)")
@@ -275,7 +276,7 @@ def stream_csv(path: Path, chunk_rows: int = STREAM_ROWS) -> Table:
                 if numbers[:1] == [1]:  # the header
                     numbers, cells = numbers[1:], [column[1:] for column in cells]
                 yield _without_blank_rows(numbers, cells)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        except _PARSE_ERRORS as exc:
             raise _parser_error(exc, source, 0) from exc
 
     return Table(source, header, [], chunks=chunks)
@@ -345,7 +346,7 @@ def _parse(buffer: IO[Any], source: str, encoding: str | None, skip_lines: int) 
     """The table in a CSV buffer (text, or bytes in `encoding`)."""
     try:
         frame = pd.read_csv(buffer, encoding=encoding, **_AS_TEXT)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except _PARSE_ERRORS as exc:
         raise _parser_error(exc, source, skip_lines) from exc
     return table_from(source, enumerate(_records(frame), start=skip_lines + 1))
 
