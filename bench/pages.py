@@ -55,7 +55,7 @@ def run(db: Path, runs: int) -> dict[str, Any]:
     for opportunity in overview["opportunities"]:  # the first open one with a committee (asked
         # of the database, not of the viewer, whose answers would then be kept for the timing)
         members = [
-            r["id"] for r in store.run("committee/members", {"opportunity": opportunity["id"]}) if r["id"]
+            r["id"] for r in store.run("committee/members", {"opportunities": [opportunity["id"]]}) if r["id"]
         ]
         if (opportunity["status"] or "open") == "open" and members:
             member = members[0]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphcrm import paths, projection, textable, words
 from graphcrm.errors import InvalidValue, NotFound
@@ -50,9 +50,6 @@ from graphcrm.picture import (
 from graphcrm.schema import ATTITUDES, ROLES, STAGES, stage_property
 from graphcrm.settings import Settings
 from graphcrm.store import Store
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 STANCE_VALUES = {"champion": 1.0, "supporter": 0.5, "neutral": 0.0, "enemy": -0.5, "blocker": -1.0}
 
@@ -164,39 +161,77 @@ def _kept_as(opportunity: str, stage: str | None, settings: Settings) -> tuple[A
 def answers(
     store: Store, opportunities: Sequence[str], *, settings: Settings | None = None
 ) -> list[CommitteeReport]:
-    """`answer` (overall) for each of `opportunities`, in order. Where any is not kept yet, the
-    warmest paths to the members of all of them are worked out first, together: one query for
-    the ties of every path and one for whom each must avoid, instead of two per committee (the
-    next steps ask every open committee: 94 at scale M)."""
+    """`answer` (overall) for each of `opportunities`, in order. Where any is not kept yet, all
+    of them are read together (`_read`): one query each for the members, their ties and their
+    organisations, and the warmest paths to every member worked out at once, instead of a few
+    queries per committee (the next steps ask every open committee: 94 at scale M)."""
     settings = settings or Settings.from_env()
-    shared = False
+    net = projection.network(store)  # one look at the graph's version for them all
+    read: dict[str, _Committee] = {}
 
     def compute(opportunity: str) -> CommitteeReport:
-        nonlocal shared
-        if not shared:
-            members = store.run("committee/members_of", {"opportunities": list(opportunities)})
-            paths.warmest(store, [row["id"] for row in members], settings=settings)  # kept per person
-            shared = True
-        return _answer(store, opportunity, None, settings)
+        if not read:
+            read.update(_read(store, opportunities, settings))
+        return _report(read, opportunity, None)
 
     return [
-        projection.remembered(store, _kept_as(o, None, settings), functools.partial(compute, o))
+        projection.remembered(store, _kept_as(o, None, settings), functools.partial(compute, o), net)
         for o in opportunities
     ]
 
 
-def _answer(store: Store, opportunity: str, stage: str | None, settings: Settings) -> CommitteeReport:
-    rows = store.run("committee/members", {"opportunity": opportunity})
-    if not rows:
-        raise NotFound(f"no opportunity with id {opportunity!r}")
-    head = rows[0]
-    rows = [r for r in rows if r["id"]]
-    ids = [r["id"] for r in rows]
+@dataclasses.dataclass(frozen=True)
+class _Committee:
+    """What one committee's map is made of, as read from the graph."""
+
+    rows: list[dict[str, Any]]  # the opportunity and each member's seat (`committee/members`)
+    outside: list[dict[str, Any]]  # the members' ties to organisations
+    covered: set[str]
+    warmest: dict[str, WarmPath | None]
+    ties: list[Tie]  # among the members
+
+
+def _read(store: Store, opportunities: Sequence[str], settings: Settings) -> dict[str, _Committee]:
+    """The committees of `opportunities` (those that exist), read together. A member's coverage
+    and warmest path are their own whatever the committee, and a tie or an organisation belongs
+    to the committees of both its ends: each committee takes its part of the whole."""
+    rows = store.run("committee/members", {"opportunities": list(dict.fromkeys(opportunities))})
+    ids = sorted({r["id"] for r in rows if r["id"]})
     outside = store.run("committee/outside", {"ids": ids})
     covered = paths.covered(store, ids, settings=settings)
     warmest = paths.warmest(store, ids, settings=settings)
-    members = tuple(_member(row, outside, warmest.get(row["id"]), row["id"] in covered) for row in rows)
     ties = to_ties(store.run("committee/ties", {"ids": ids}))
+    by_opportunity: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_opportunity.setdefault(row["opportunity"], []).append(row)
+    read = {}
+    for opportunity, its_rows in by_opportunity.items():
+        members = {r["id"] for r in its_rows if r["id"]}
+        read[opportunity] = _Committee(
+            rows=its_rows,
+            outside=[o for o in outside if o["id"] in members],
+            covered=covered & members,
+            warmest={m: warmest.get(m) for m in members},
+            ties=[t for t in ties if t.source in members and t.target in members],
+        )
+    return read
+
+
+def _answer(store: Store, opportunity: str, stage: str | None, settings: Settings) -> CommitteeReport:
+    return _report(_read(store, [opportunity], settings), opportunity, stage)
+
+
+def _report(read: dict[str, _Committee], opportunity: str, stage: str | None) -> CommitteeReport:
+    if opportunity not in read:
+        raise NotFound(f"no opportunity with id {opportunity!r}")
+    committee = read[opportunity]
+    head = committee.rows[0]
+    rows = [r for r in committee.rows if r["id"]]
+    outside, ties = committee.outside, tuple(committee.ties)
+    members = tuple(
+        _member(row, outside, committee.warmest.get(row["id"]), row["id"] in committee.covered)
+        for row in rows
+    )
     by_id = {m.id: m for m in members}
     support_by_stage = {
         s: _support(members, s) for s in STAGES if any(m.stage_influence.get(s) for m in members)
@@ -274,16 +309,25 @@ def _support(members: Sequence[Member], stage: str | None) -> float:
 
 
 def _blocs(members: Sequence[Member], ties: Sequence[Tie], stage: str | None) -> tuple[Bloc, ...]:
-    """Connected groups under ALLY and KIN (members with no such tie stand alone)."""
-    import networkx as nx
+    """Connected groups under ALLY and KIN (members with no such tie stand alone). Joined here
+    (union-find) rather than by networkx, whose import alone took 0.14 s of every command that
+    maps a committee, for groups of a dozen."""
+    leader = {m.id: m.id for m in members}
 
-    graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(m.id for m in members)
-    graph.add_edges_from((t.source, t.target) for t in ties if t.type in ("ALLY", "KIN"))
-    by_id = {m.id: m for m in members}
+    def found(member: str) -> str:
+        while leader[member] != member:
+            leader[member] = member = leader[leader[member]]
+        return member
+
+    for t in ties:
+        if t.type in ("ALLY", "KIN") and t.source in leader and t.target in leader:
+            leader[found(t.source)] = found(t.target)
+    groups: dict[str, list[Member]] = {}
+    for m in members:
+        groups.setdefault(found(m.id), []).append(m)
     blocs = []
-    for component in nx.connected_components(graph):
-        group = sorted((by_id[i] for i in component), key=lambda m: (-m.weight(stage), m.id))
+    for group in groups.values():
+        group.sort(key=lambda m: (-m.weight(stage), m.id))
         blocs.append(
             Bloc(
                 tuple(m.name for m in group),

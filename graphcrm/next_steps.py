@@ -106,13 +106,17 @@ def answer(store: Store, *, rep: str | None = None, settings: Settings | None = 
         if rep_id not in reps:
             raise InvalidValue(f"rep: {rep!r} is not one of our team (only people marked as reps are)")
         rep_name = reps[rep_id] or rep_id
-    steps = []
     rows = store.run("next/opportunities")
     reports = committee.answers(store, [row["id"] for row in rows], settings=settings)
-    for row, report in zip(rows, reports, strict=True):
-        if rep_id is not None and not _mine(row, report, rep_id):
-            continue
-        steps.append(_steps(store, row, report, rep_id, settings))
+    chosen = [
+        (row, report, _who_matters(report))
+        for row, report in zip(rows, reports, strict=True)
+        if rep_id is None or _mine(row, report, rep_id)
+    ]
+    # our reps' ties to whoever matters on any of them, read once for them all
+    everyone = sorted({person for _, _, why in chosen for person in why})
+    rep_ties = store.run("next/rep_ties", {"ids": everyone}) if everyone else []
+    steps = [_steps(row, report, why, rep_ties, rep_id, settings) for row, report, why in chosen]
     in_flight = intros.asks(store, by=rep_id, status="asked")
     return NextSteps(
         rep=rep_id,
@@ -180,9 +184,26 @@ def _mine(row: dict[str, Any], report: CommitteeReport, rep_id: str) -> bool:
     return any(m.id == rep_id or (m.path and m.path.hops[0].source.id == rep_id) for m in report.members)
 
 
+def _who_matters(report: CommitteeReport) -> dict[str, str]:
+    """Whose ties with our reps matter to an opportunity, and why: its committee's members, and
+    the first person asked on the way to each."""
+    why: dict[str, str] = {}
+    for m in report.members:
+        why.setdefault(m.id, "on the committee")
+        if m.path and len(m.path.hops) > 1:
+            why.setdefault(m.path.hops[0].target.id, f"the way in to {m.name}")
+    return why
+
+
 def _steps(
-    store: Store, row: dict[str, Any], report: CommitteeReport, rep_id: str | None, settings: Settings
+    row: dict[str, Any],
+    report: CommitteeReport,
+    why: dict[str, str],
+    rep_ties: list[dict[str, Any]],
+    rep_id: str | None,
+    settings: Settings,
 ) -> OpportunitySteps:
+    """One opportunity's steps; `rep_ties`: our reps' ties to (at least) everyone in `why`."""
     members = {m.id: m for m in report.members}
     win = []
     for contact in report.next_contacts:
@@ -204,15 +225,9 @@ def _steps(
         for m in report.members
         if not m.covered and m.influence >= GAP_INFLUENCE and m.stance_value < 1
     )
-    # Who matters: the members, and the first person asked on the way to each.
-    why: dict[str, str] = {}
-    for m in report.members:
-        why.setdefault(m.id, "on the committee")
-        if m.path and len(m.path.hops) > 1:
-            why.setdefault(m.path.hops[0].target.id, f"the way in to {m.name}")
     cold = []
-    for tie in store.run("next/rep_ties", {"ids": sorted(why)}):
-        if rep_id is not None and tie["rep"] != rep_id:
+    for tie in rep_ties:
+        if tie["id"] not in why or (rep_id is not None and tie["rep"] != rep_id):
             continue
         days = _days(tie["last_contact"], settings.today)
         if days is not None and days <= settings.half_life_days:

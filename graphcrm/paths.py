@@ -322,9 +322,8 @@ def warmest(
 
 def hazards_around(store: Store, net: projection.Network, target: str) -> dict[str, list[Avoided]]:
     """Enemies and blockers of open committees on the target's account; competitor ties."""
-    rows = store.run("paths/hostile", {"targets": [target]})
     return {
-        "hostile": _avoided(rows[0]["hostile"] if rows else []),
+        "hostile": _hostile_to(store, net, [target]).get(target, []),
         "competitor": _competitors(store, net),
     }
 
@@ -415,15 +414,35 @@ def _by_hostile(
     twice (`covered`, `warmest`), the next steps for every open committee."""
     wanted = list(dict.fromkeys(people))
     unknown = [person for person in wanted if ("hostile", person) not in net.memo]
-    if unknown:
-        for row in store.run("paths/hostile", {"targets": unknown}):
-            net.memo[("hostile", row["id"])] = frozenset(h["id"] for h in row["hostile"] if h.get("id"))
+    for person, avoided in _hostile_to(store, net, unknown).items():
+        net.memo[("hostile", person)] = frozenset(a.id for a in avoided)
     groups: dict[frozenset[str], list[str]] = {}
     for person in wanted:
         hostile = net.memo.get(("hostile", person))
-        if hostile is not None:  # None: not in the graph (the query returns no row for them)
+        if hostile is not None:  # None: not in the graph (`_hostile_to` has nothing on them)
             groups.setdefault(hostile, []).append(person)
     return groups
+
+
+def _hostile_to(store: Store, net: projection.Network, people: list[str]) -> dict[str, list[Avoided]]:
+    """Whom a path to each of `people` must avoid (those in the graph): the enemies and blockers
+    in any open committee on an account they work at. Read per account, once per version: at
+    scale M, following each person to their accounts' committees took 0.1 s for the next
+    steps' 779 people, their accounts and the hostile of every account 0.02 s."""
+    if not people:
+        return {}
+    by_account = _per_version(net, ("hostile by account",), lambda: _by_account(store.run("paths/hostile")))
+    return {
+        row["id"]: _avoided([h for account in row["accounts"] for h in by_account.get(account, ())])
+        for row in store.run("paths/accounts_of", {"people": people})
+    }
+
+
+def _by_account(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["account"], []).append(row)
+    return grouped
 
 
 def _all_hostile(store: Store, net: projection.Network) -> frozenset[str]:

@@ -83,8 +83,18 @@ class Network:
 
     def warm(self, settings: Settings) -> np.ndarray:
         """Which ties an introduction can travel at all (warmth above 0), in the arrays' order."""
-        everyone = len(self.source)
-        return self._keep(("warm", *warmth_key(settings)), lambda: self.warmth(settings, 0, everyone) > 0)
+        return self._keep(("warm", *warmth_key(settings)), lambda: self.costs(settings) < math.inf)
+
+    def costs(self, settings: Settings, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """The search's cost (`costs`) of the ties `lo:hi`, default all. All are worked out once
+        and kept: the steering bound and coverage need them all. A part is sliced from those
+        when kept, else worked out alone (`Hops`: a search that reads a kept bound reaches a few
+        thousand people, and at scale L all the ties are 20 million)."""
+        key = ("costs", *warmth_key(settings))
+        if hi is None:
+            return self._keep(key, lambda: costs(self.warmth(settings, 0, len(self.source))))
+        every = self._kept.get(key)
+        return every[lo:hi] if every is not None else costs(self.warmth(settings, lo, hi))
 
     def cost_from_us(self, settings: Settings) -> list[float]:
         """Per person, a lower bound of the cost of any path to them from our reps: the least
@@ -97,7 +107,7 @@ class Network:
         from scipy.sparse.csgraph import dijkstra
 
         size = len(self.ids)
-        cost = costs(self.warmth(settings, 0, len(self.source)))
+        cost = self.costs(settings)
         # Rows are the people asked, columns who asks them (the arrays' order): its transpose
         # runs from who asks to whom, as a path from a rep does. Two ties between the same two
         # stay two entries (the cheaper counts); explicit zeros are ties (warmth 1).
@@ -169,8 +179,7 @@ class Hops:
     def _fill(self, index: int) -> tuple[list[int], list[float], int]:
         first = index * BLOCK
         lo, hi = self.starts[first], self.starts[min(first + BLOCK, len(self.net.ids))]
-        cost = costs(self.net.warmth(self.settings, lo, hi))
-        block = (self.net.source[lo:hi].tolist(), cost.tolist(), lo)
+        block = (self.net.source[lo:hi].tolist(), self.net.costs(self.settings, lo, hi).tolist(), lo)
         self.blocks[index] = block
         return block
 

@@ -138,8 +138,9 @@ def test_a_committee_answer_is_kept_for_the_next_command_until_a_write(embedded_
 
 def test_many_committees_at_once_are_each_committee_s_map_with_the_path_queries_shared(seeded, monkeypatch):
     """`committee.answers` (the next steps ask every open committee) gives each committee's own
-    map, and works out the warmest paths to all their members at once: one query for the ties
-    of every path, not one per committee (issue 17: 94 committees at scale M)."""
+    map, and reads them all at once: one query for the members, their ties, their organisations,
+    the ties of every path and whom paths avoid, not a few per committee (issue 17: 94
+    committees at scale M)."""
     store = seeded(*SEEDS)  # its own database: no answer kept yet
     opportunities = [row["id"] for row in store.run("next/opportunities")]
     assert len(opportunities) > 3
@@ -154,5 +155,6 @@ def test_many_committees_at_once_are_each_committee_s_map_with_the_path_queries_
     with monkeypatch.context() as patched:
         patched.setattr(type(store), "run", counted)
         together = committee_module.answers(store, opportunities, settings=settings)
-    assert asked.count("paths/hops") == 1 and asked.count("paths/hostile") == 1
+    shared = ("committee/members", "committee/outside", "committee/ties", "paths/hops", "paths/hostile")
+    assert {name: asked.count(name) for name in shared} == dict.fromkeys(shared, 1)
     assert together == [committee_module._answer(store, o, None, settings) for o in opportunities]

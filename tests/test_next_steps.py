@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from graphcrm.web import create_app
 
-from graphcrm import history, intros, next_steps, paths
+from graphcrm import committee, history, intros, next_steps, paths
 from graphcrm.errors import InvalidValue, NotFound
 from graphcrm.privacy import forget
 from graphcrm.settings import Settings
@@ -77,6 +77,29 @@ def test_ties_with_the_people_who_matter_go_cold_after_the_half_life(seeds):
     assert tie.days is not None and tie.days > 365
     assert tie.why == "on the committee" or tie.why.startswith("the way in to ")
     assert "Going cold: " in next_steps.as_text(cold)
+
+
+def test_our_reps_ties_are_read_once_and_each_opportunity_keeps_its_own(seeds, monkeypatch):
+    """Our reps' ties to whoever matters are read once for every open opportunity (issue 17:
+    one query per opportunity, 94 at scale M), and each opportunity still lists the ties going
+    cold with its own members and the first people asked on the way to them, and no others."""
+    store = seeds(*SEEDS)
+    later = settings(dt.date(2028, 6, 1))
+    asked: list[str] = []
+    real = type(store).run
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            type(store), "run", lambda self, name, params=None: asked.append(name) or real(self, name, params)
+        )
+        report = next_steps.answer(store, settings=later)
+    assert asked.count("next/rep_ties") == 1
+    for opportunity in report.opportunities:
+        why = next_steps._who_matters(committee.answer(store, opportunity.id, settings=later))
+        ties = store.run("next/rep_ties", {"ids": sorted(why)})
+        days = {(t["rep"], t["id"]): next_steps._days(t["last_contact"], later.today) for t in ties}
+        expected = {tie for tie, d in days.items() if d is None or d > later.half_life_days}
+        assert {(c.rep, c.id) for c in opportunity.going_cold} == expected
+    assert sum(len(o.going_cold) for o in report.opportunities) > 0
 
 
 def test_a_draft_asks_the_first_person_on_the_path_and_quotes_the_shared_context(seeds):
