@@ -40,12 +40,14 @@ class Broker:
     id: str
     name: str
     score: float
-    bridges: tuple[tuple[str, str], ...]  # pairs of party names he connects
+    bridges: tuple[tuple[str, str], ...]  # pairs of names he connects (see `pairs`)
     effective_size: float
     constraint: float
+    pairs: int  # how many pairs he connects: all are in `bridges` among parties, else the first
 
 
 SHOWN_PAIRS = 3  # pairs a sentence names; the others are counted
+LISTED_PAIRS = 100  # pairs of a broker's contacts listed with no parties (the top one has 150,000 at M)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,13 +58,13 @@ class BrokerReport:
     def does(self, broker: Broker) -> str:
         """What a broker does, in a seller's words, to follow the name (the measures are for a
         details view): "connects 3 pairs of them who do not know each other: A and B; …"."""
-        pairs = [f"{a} and {b}" for a, b in broker.bridges]
-        shown = "; ".join(pairs[:SHOWN_PAIRS])
-        more = f"; and {len(pairs) - SHOWN_PAIRS:,} more" if len(pairs) > SHOWN_PAIRS else ""
+        named = broker.bridges[:SHOWN_PAIRS]
+        shown = "; ".join(f"{a} and {b}" for a, b in named)
+        more = f"; and {broker.pairs - len(named):,} more" if broker.pairs > len(named) else ""
         who = "of them" if self.parties else "of their contacts"
-        if not pairs:
+        if not broker.pairs:
             return "is on the shortest way between some of them, beside others."
-        count = "1 pair" if len(pairs) == 1 else f"{len(pairs):,} pairs"
+        count = "1 pair" if broker.pairs == 1 else f"{broker.pairs:,} pairs"
         return f"connects {count} {who} who do not know each other: {shown}{more}."
 
 
@@ -105,6 +107,7 @@ def answer(
                 tuple((names.get(a, a), names.get(b, b)) for a, b in pairs),
                 round(effective.get(v, 0.0), 4),
                 round(constraint.get(v, 0.0), 4),
+                len(pairs),
             )
         )
     return BrokerReport(tuple(parties), tuple(result))
@@ -112,16 +115,17 @@ def answer(
 
 def _everyone(store: Store, limit: int) -> BrokerReport:
     """The `limit` people of largest effective size in the whole informal network (two contacts
-    or more), by lower constraint then id among equals, each with every pair of their contacts
-    who have no tie of their own.
+    or more), by lower constraint then id among equals, each with how many pairs of their
+    contacts have no tie of their own, and the first `LISTED_PAIRS` of them.
 
     The network is the path search's, kept per graph version (`graphcrm.projection`), as an
     igraph graph of everyone: at scale M, reading its 1.7 million ties as rows into networkx took
     25 s and 2.2 GB. Only the people who can make the list get their constraint computed."""
     net = projection.network(store)
     graph = centrality.informal_network(net)
-    sizes = centrality.effective_sizes(graph)
-    scored = np.flatnonzero(np.asarray(graph.degree()) > 1)
+    around = centrality.contacts(graph)
+    sizes = around.effective_size
+    scored = np.flatnonzero(around.degree > 1)
     if not len(scored) or limit < 1:
         return BrokerReport((), ())
     cut = np.sort(sizes[scored])[::-1][min(limit, len(scored)) - 1]
@@ -134,8 +138,8 @@ def _everyone(store: Store, limit: int) -> BrokerReport:
         r["id"]: r["name"] or r["id"]
         for r in store.run("paths/names", {"ids": sorted(map(net.ids.__getitem__, involved))})
     }
-    # by position, once each: the pairs a broker bridges are many (about 900,000 at scale M)
-    name = {p: names.get(net.ids[p], net.ids[p]) for p in involved}
+    name = {p: names.get(net.ids[p], net.ids[p]) for p in involved}  # by position, once each
+    untied = around.untied_pairs
 
     brokers = tuple(
         Broker(
@@ -145,6 +149,7 @@ def _everyone(store: Store, limit: int) -> BrokerReport:
             tuple((name[a], name[b]) for a, b in bridges[v]),
             round(float(sizes[v]), 4),
             round(constraint[v], 4),
+            int(untied[v]),
         )
         for v in ranked
     )
@@ -188,11 +193,18 @@ def _bridged(
 
 
 def _bridged_around(graph: ig.Graph, broker: int) -> list[tuple[int, int]]:
-    """`_bridged` among the broker's own contacts (vertices in id order): every pair of them
-    with no tie of their own (two steps apart, and the broker is such a step)."""
+    """`_bridged` among the broker's own contacts (vertices in id order): the first
+    `LISTED_PAIRS` pairs of them with no tie of their own (two steps apart, and the broker is
+    such a step). Listing them all took a second at scale M, for a sentence that names three."""
     contacts = sorted(graph.neighbors(broker))
-    tied = {c: set(graph.neighbors(c)) for c in contacts}
-    return [(a, b) for a, b in itertools.combinations(contacts, 2) if b not in tied[a]]
+    pairs = (
+        (a, b)
+        for i, a in enumerate(contacts)
+        for tied in (set(graph.neighbors(a)),)
+        for b in contacts[i + 1 :]
+        if b not in tied
+    )
+    return list(itertools.islice(pairs, LISTED_PAIRS))
 
 
 def as_text(report: BrokerReport) -> str:

@@ -9,7 +9,9 @@ import itertools
 import networkx as nx
 import pytest
 
+from graphcrm import brokers as brokers_module
 from graphcrm import paths, projection
+from graphcrm.brokers import LISTED_PAIRS
 from graphcrm.brokers import answer as brokers
 from graphcrm.chains import answer as chains
 from graphcrm.errors import NotFound
@@ -154,14 +156,19 @@ def test_brokers_around_a_committee_and_overall(seeds):
 
 def test_brokers_of_everyone_are_networkx_s_ranking(seeds):
     """With no parties, everyone is ranked by Burt's effective size, then constraint, then id,
-    with every pair of their contacts who have no tie of their own: what networkx gives on the
-    informal ties read as rows (the answer itself reads the path search's arrays, issue 17)."""
+    with how many pairs of their contacts have no tie of their own and the first of them: what
+    networkx gives on the informal ties read as rows (the answer itself reads the path search's
+    arrays, issue 17)."""
     store = seeds("apex", "hidden-decider", "kissinger", "jinchang")
     rows = store.read("MATCH (a:Person)-[:KNOWS|KIN|ALLY|INFLUENCES]->(b:Person) RETURN a.id AS a, b.id AS b")
     graph = nx.Graph((r["a"], r["b"]) for r in rows)
     sizes = {v: s for v, s in nx.effective_size(graph, nodes=list(graph)).items() if graph.degree(v) > 1}
     constraint = nx.constraint(graph, nodes=list(sizes))
     expected = sorted(sizes, key=lambda v: (-sizes[v], constraint[v], v))[:10]
+    names = {
+        r["id"]: r["name"] or r["id"]
+        for r in store.read("MATCH (p:Person) RETURN p.id AS id, p.name AS name")
+    }
     report = brokers(store)
     assert [b.id for b in report.brokers] == expected
     for broker in report.brokers:
@@ -169,8 +176,22 @@ def test_brokers_of_everyone_are_networkx_s_ranking(seeds):
         assert broker.constraint == round(constraint[broker.id], 4)
         contacts = sorted(graph[broker.id])
         unlinked = [(a, b) for a, b in itertools.combinations(contacts, 2) if not graph.has_edge(a, b)]
-        assert len(broker.bridges) == len(unlinked)
+        assert broker.pairs == len(unlinked)
+        assert broker.bridges == tuple((names[a], names[b]) for a, b in unlinked[:LISTED_PAIRS])
     assert brokers(store, limit=3).brokers == report.brokers[:3]
+
+
+def test_a_broker_of_everyone_lists_the_first_pairs_and_counts_them_all(seeded, monkeypatch):
+    """With no parties, a broker's pairs are counted, and only the first are listed (at scale M
+    the top broker connects 150,000 pairs, for a sentence that names three)."""
+    monkeypatch.setattr(brokers_module, "LISTED_PAIRS", 2)
+    report = brokers(seeded("apex", "hidden-decider", "kissinger", "jinchang"))
+    top = report.brokers[0]
+    assert top.pairs > 2 and len(top.bridges) == 2
+    assert report.does(top).startswith(
+        f"connects {top.pairs:,} pairs of their contacts who do not know each other: "
+    )
+    assert report.does(top).endswith(f"{top.bridges[1][1]}; and {top.pairs - 2:,} more.")
 
 
 def test_a_direct_report_and_their_manager_introduce_each_other(seeds):
