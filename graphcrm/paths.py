@@ -251,7 +251,7 @@ def _toward_us(store: Store, net: projection.Network, settings: Settings) -> lis
     key = ("cost from us", *projection.warmth_key(settings))
     for old in [k for k in net.memo if k[0] == key[0] and k != key]:
         net.memo.pop(old, None)  # a viewer running for days keeps today's alone
-    return projection.remembered(store, key, lambda: net.cost_from_us(settings), net)
+    return projection.remembered(store, key, lambda: net.cost_from_us(settings, MAX_HOPS_LIMIT), net)
 
 
 def _only(size: int, position: int) -> list[bool]:

@@ -96,26 +96,31 @@ class Network:
         every = self._kept.get(key)
         return every[lo:hi] if every is not None else costs(self.warmth(settings, lo, hi))
 
-    def cost_from_us(self, settings: Settings) -> list[float]:
-        """Per person, a lower bound of the cost of any path to them from our reps: the least
-        cost over the ties an introduction can travel (`hops`), hop limits and avoided people
-        set aside (inf: no rep reaches them). The search steers by it (A*, `graphcrm.paths`).
-        Shrunk by a margin, so that the same ties added up in another order never cost more
-        than the search's own sum. At scale M 0.1 s, and 0.2 s to import scipy."""
-        # imported here: 0.2 s, paid by the processes that search from our reps only
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import dijkstra
+    def cost_from_us(self, settings: Settings, hops: int) -> list[float]:
+        """Per person, a lower bound of the cost of any path of at most `hops` ties to them from
+        our reps: the least cost over the ties an introduction can travel (`hops`), avoided
+        people set aside (inf: no rep reaches them in as many ties). The search steers by it
+        (A*, `graphcrm.paths`). Shrunk by a margin, so that the same ties added up in another
+        order never cost more than the search's own sum.
 
-        size = len(self.ids)
+        Worked out in rounds, one per tie of a path (Bellman-Ford over the arrays: each person
+        takes the least of what the people who can ask them have, plus the tie): at scale M six
+        rounds took 0.04 s, where scipy's Dijkstra took 0.06 s after 0.13 s importing scipy,
+        and the bound is tighter (a path has at most `hops` ties)."""
+        reps = np.asarray(self.rep, dtype=bool)
+        if not reps.any():
+            return [math.inf] * len(self.ids)
         cost = self.costs(settings)
-        # Rows are the people asked, columns who asks them (the arrays' order): its transpose
-        # runs from who asks to whom, as a path from a rep does. Two ties between the same two
-        # stay two entries (the cheaper counts); explicit zeros are ties (warmth 1).
-        into = csr_matrix((cost, self.source, self.start), shape=(size, size))
-        reps = np.flatnonzero(np.asarray(self.rep, dtype=bool))
-        if not len(reps):
-            return [math.inf] * size
-        least = dijkstra(into.T.tocsr(), directed=True, indices=reps, min_only=True)
+        source, start = np.asarray(self.source), np.asarray(self.start)
+        asked = start[1:] > start[:-1]  # the people with ties into them
+        firsts = start[:-1][asked]  # where each one's ties begin: `reduceat`'s segments
+        least = np.where(reps, 0.0, math.inf)
+        for _ in range(hops):
+            before = least[asked]
+            after = np.minimum(before, np.minimum.reduceat(least[source] + cost, firsts))
+            if np.array_equal(after, before):
+                break
+            least[asked] = after
         return np.maximum(least * (1 - 1e-9) - 1e-12, 0.0).tolist()
 
     def _keep(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import math
 
 import networkx as nx
 import pytest
@@ -230,7 +231,7 @@ def test_a_steered_search_finds_what_the_plain_one_does(seeded, tmp_path):
     store = seeded("apex", "hidden-decider", "kissinger", "jinchang")
     import_path(store, tmp_path / "generated", progress=False)
     net = projection.network(store)
-    into, toward = net.hops(TODAY), net.cost_from_us(TODAY)
+    into, toward = net.hops(TODAY), net.cost_from_us(TODAY, paths.MAX_HOPS_LIMIT)
     hostile = sorted(paths._all_hostile(store, net))
     assert hostile and sum(net.rep) > 1
     searched = 0
@@ -241,6 +242,33 @@ def test_a_steered_search_finds_what_the_plain_one_does(seeded, tmp_path):
             assert paths._search(net, into, target, None, avoid, max_hops, k, toward) == plain, target
             searched += bool(plain)
     assert searched > 2_000
+
+
+def test_the_steering_bound_is_the_least_cost_from_our_reps(seeded, tmp_path):
+    """The bound that steers a search from our reps is, per person, the least cost of a path of
+    at most so many ties from any rep (networkx's Dijkstra where the ties are not counted), and
+    never more than the least cost of a path of fewer ties: what keeps the search's answers."""
+    from bench.generate import generate
+
+    generate(tmp_path / "generated", 600, 3_000)
+    store = seeded("apex", "jinchang")
+    import_path(store, tmp_path / "generated", progress=False)
+    net = projection.network(store)
+    cost = net.costs(TODAY)
+    graph = nx.DiGraph()  # who asks -> whom they ask, at the cheaper of their ties
+    for person in range(len(net.ids)):
+        lo, hi = net.ties_into(person)
+        for asker, step in zip(net.source[lo:hi].tolist(), cost[lo:hi].tolist(), strict=True):
+            if step < math.inf and (not graph.has_edge(asker, person) or graph[asker][person]["w"] > step):
+                graph.add_edge(asker, person, w=step)
+    reps = [p for p, rep in enumerate(net.rep) if rep]
+    exact = nx.multi_source_dijkstra_path_length(graph, reps, weight="w")
+    unbounded = net.cost_from_us(TODAY, len(net.ids))
+    assert [p for p, c in enumerate(unbounded) if c < math.inf] == sorted(exact)
+    assert all(math.isclose(unbounded[p], c, rel_tol=1e-8, abs_tol=1e-11) for p, c in exact.items())
+    two, six = net.cost_from_us(TODAY, 2), net.cost_from_us(TODAY, 6)
+    assert all(a >= b >= c for a, b, c in zip(two, six, unbounded, strict=True))
+    assert sum(a > c for a, c in zip(two, unbounded, strict=True)) > 0
 
 
 def test_two_ties_from_a_rep_count_by_the_warmer(store, write_files):
