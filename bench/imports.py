@@ -10,7 +10,10 @@ Three imports of the scale's data set (bench/data/<scale>, made by bench/generat
 - **held**: into a database that holds a seed already (apex): batches of Cypher, every tie
   new;
 - **again**: the same files into the database they were imported into (every node and tie
-  there already: merged, nothing changes).
+  there already: merged, nothing changes);
+- **added**: then the next smaller scale's files into that same database (at M: S's 100,000
+  ties, among people there already, into M's million): what a day's or a week's export of
+  new ties does to a database that holds the organisation.
 
 Every figure is wall time of `import_path`, reading and checking included, and ties per second
 (ties.csv's rows over that time). Writes bench/results/import-<scale>[-neo4j].json and .md.
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.engine import ENGINES, engine
+from bench.generate import SCALES
 from bench.run import HERE, _data, _machine
 
 CHILD = """
@@ -69,8 +73,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--skip-again", action="store_true", help="leave out the re-import")
+    parser.add_argument(
+        "--skip-added", action="store_true", help="leave out the smaller scale's files added after"
+    )
     args = parser.parse_args(argv)
     folder, manifest, _ = _data(args.data, args.scale)
+    scales = list(SCALES)
+    below = scales[scales.index(args.scale) - 1] if scales.index(args.scale) > 0 else None
+    smaller = _data(args.data, below)[:2] if below is not None and not args.skip_added else None
     ties = manifest["counts"]["ties.csv"]
     results: dict[str, Any] = {
         "scale": args.scale,
@@ -88,14 +98,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         results["empty"] = one(url, folder)
         if not args.skip_again:
             results["again"] = one(url, folder)
+        if smaller is not None:
+            results["added"] = one(url, smaller[0])
+            results["added"]["ties"] = smaller[1]["counts"]["ties.csv"]
         db.discard(url)
         url = db.fresh("held")
         results["held"] = one(url, folder, seed_path("apex"))
         db.discard(url)
     results["load_average"].append(round(os.getloadavg()[0], 1))
-    for case in ("empty", "held", "again"):
+    for case in ("empty", "held", "again", "added"):
         if case in results:
-            results[case]["ties_per_s"] = round(ties / results[case]["seconds"])
+            results[case]["ties_per_s"] = round(results[case].get("ties", ties) / results[case]["seconds"])
     args.out.mkdir(parents=True, exist_ok=True)
     name = f"import-{args.scale}" + ("" if args.db == "embedded" else f"-{args.db}")
     (args.out / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -111,6 +124,7 @@ def report(results: dict[str, Any]) -> str:
         "empty": "into an empty database",
         "held": "into a database holding a seed",
         "again": "the same files again (all merged)",
+        "added": "then the smaller scale's ties added",
     }
     lines = [
         f"### Import at {results['scale']}, {results['db']}: {results['ties']:,} ties ({results['date']})",

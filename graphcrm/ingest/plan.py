@@ -764,7 +764,7 @@ class Undo:
                 keys.append({**keys[-1], "source": row["target"], "target": row["source"]})
         before = [
             row
-            for chunk in _chunks(keys)
+            for chunk in _chunks(_maybe_there(store, keys))
             for row in store.run("import/undo_read_relationships", {"rows": chunk})
         ]
         there = {(r["type"], r["source"], r["target"], r["kind"]) for r in before}
@@ -781,6 +781,23 @@ class Undo:
             store.run_write("import/undo_delete_nodes", [{"ids": chunk}])
         for chunk in _chunks(self.nodes):
             store.run_write("import/undo_restore_nodes", [{"rows": chunk}])
+
+
+def _maybe_there(store: Store, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The relationship keys an import must look up before merging them: all but the
+    introduction ties that the path search's network, kept for this very version, shows are
+    not there (`projection.untied`). An import of 100,000 new ties into scale M looked up
+    185,000 keys, one by one, to find them absent: 3 s."""
+    network = [k for k in keys if k["type"] in NETWORK_TIES]
+    if not network:
+        return keys
+    from graphcrm import projection  # numpy and pandas, loaded by the import already
+
+    untied = projection.untied(store, [(k["source"], k["target"]) for k in network])
+    if untied is None:
+        return keys
+    absent = {id(k) for k, free in zip(network, untied, strict=True) if free}
+    return [k for k in keys if id(k) not in absent]
 
 
 def _typed_batches(rels: Iterable[RelItem]) -> Iterator[tuple[str, list[Row]]]:
