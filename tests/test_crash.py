@@ -123,10 +123,10 @@ def layout(dataset) -> dict[str, int]:
     return {"first": 1, "nodes-done": nodes, "mid-rels": nodes + 3, "last": total - 1, "total": total}
 
 
-def batch_count(plan: Plan, size: int) -> int:
-    """How many batches of `size` rows the plan is written in: the nodes, then the new and the
-    merged relationships, each a type at a time."""
-    new, old = plan.rel_rows()
+def batch_count(plan: Plan, size: int, store: Store | None = None) -> int:
+    """How many batches of `size` rows the plan is written in (into `store`, as it is now): the
+    nodes, then the created and the merged relationships, each a type at a time."""
+    new, old = plan.rel_rows(store)
     by_type = [Counter(row["type"] for row in rows) for rows in (new, old)]
     return -(-len(plan.nodes) // size) + sum(
         -(-count // size) for types in by_type for count in types.values()
@@ -161,7 +161,7 @@ def batches_of_rerun(store: Store, folder: Path) -> int:
     tables, _ = read_tables(folder)
     plan = plan_tables(tables)
     assert not plan.check(store)
-    return batch_count(plan, plan_module.BATCH_ROWS)
+    return batch_count(plan, plan_module.BATCH_ROWS, store)
 
 
 def cli_import(folder: Path, db: Path) -> subprocess.CompletedProcess[str]:

@@ -1,6 +1,7 @@
-// Create relationships with at least one end new in this import, so that none can exist yet
-// (repeated ties are refused before writing): CREATE, several times faster than MERGE. A
-// symmetric tie is one row, written both ways. The rest go through merge_relationships.cypher.
+// Create relationships that cannot exist yet: those with an end new in this import, and those
+// the import found were not there before it wrote (graphcrm/ingest/plan.py, Undo.new); repeated
+// ties are refused before writing. CREATE, several times faster than MERGE. A symmetric tie is
+// one row, written both ways. The rest go through merge_relationships.cypher.
 // A batch whose rows share one type runs that type's FOREACH line alone (graphcrm.queries.branch).
 UNWIND $rows AS row
 MATCH (a:Node {id: row.source})

@@ -1,6 +1,7 @@
 // Merge relationships between nodes that existed before the import (checked before writing):
 // one per type and pair, and for TIED_TO one per kind. A symmetric tie is one row, written
-// both ways. Ties to a node new in this import go through create_relationships.cypher.
+// both ways. Ties to a node new in this import, and ties found not there before the import
+// wrote, go through create_relationships.cypher.
 // A batch whose rows share one type runs that type's FOREACH line alone (graphcrm.queries.branch).
 UNWIND $rows AS row
 MATCH (a:Node {id: row.source})

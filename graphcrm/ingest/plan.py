@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -514,13 +514,27 @@ class Plan:
             for n in (self.nodes.values() if nodes is None else nodes)
         ]
 
-    def rel_rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Relationship rows: (those with an end new in this import, the others).
+    def rel_rows(self, store: Store | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Relationship rows as the batches write them: (those created, those merged).
 
-        The first can only be new (repeated ties are refused by `check`), so they are created;
-        the others are merged. A symmetric tie is one row; the Cypher writes it both ways.
+        Created: those with an end new in this import, which can only be new (repeated ties are
+        refused by `check`), and, given the `store` written to, those between records there
+        none of whose relationships is there yet (`Undo.new`). The others are merged. A
+        symmetric tie is one row; the Cypher writes it both ways.
         """
-        return [*map(_rel_row, self._rels(known=False))], [*map(_rel_row, self._rels(known=True))]
+        old = list(self._rels(known=True))
+        new: list[RelItem] = []
+        if store is not None:
+            new, old = self._new_or_there(Undo.read(store, [], self.existing, list(map(_rel_row, old))), old)
+        return [*map(_rel_row, chain(self._rels(known=False), new))], [*map(_rel_row, old)]
+
+    @staticmethod
+    def _new_or_there(undo: Undo, old: list[RelItem]) -> tuple[list[RelItem], list[RelItem]]:
+        """The relationships between records there (`old`): (those none of whose relationships
+        the `undo`'s read found, which are created; the others, merged)."""
+        new = undo.new(old)
+        created = {id(rel) for rel in new}
+        return new, [rel for rel in old if id(rel) not in created]
 
     def _rels(self, known: bool) -> Iterator[RelItem]:
         """The relationships both of whose ends are in the database when `known`, else the others."""
@@ -569,19 +583,20 @@ class Plan:
         self._rel_keys.clear()  # only adding rows needs them (repeated ties): at M a million keys
         self._block_keys.clear()
         with store.exclusive():
-            old = list(self._rels(known=True))  # merged: few, unless the import is a re-import
+            old = list(self._rels(known=True))  # between records there: few, unless a re-import
             if self._bulk(store, old, progress):
                 return
+            undo = Undo.read(store, list(self.nodes), self.existing, list(map(_rel_row, old)))
+            new, old = self._new_or_there(undo, old)
             parts = (
                 ("import/merge_nodes", len(self.nodes), [(None, rows) for rows in _chunks(self.node_rows())]),
                 (
                     "import/create_relationships",
                     self.rel_count - len(old),
-                    _typed_batches(self._rels(known=False)),
+                    _typed_batches(chain(self._rels(known=False), new)),
                 ),
                 ("import/merge_relationships", len(old), _typed_batches(old)),
             )
-            undo = Undo.read(store, list(self.nodes), self.existing, list(map(_rel_row, old)))
             try:
                 self._write_parts(store, parts, progress)
             except BaseException as exc:
@@ -755,13 +770,7 @@ class Undo:
         nodes = [row for chunk in _chunks(ids) for row in store.run("import/undo_read_nodes", {"ids": chunk})]
         found = {row["id"] for row in nodes}
         created = [i for i in ids if i not in found and (existing is None or i not in existing)]
-        keys = []
-        for row in merged:
-            keys.append(
-                {"type": row["type"], "source": row["source"], "target": row["target"], "kind": row["kind"]}
-            )
-            if row["type"] in SYMMETRIC_TIES:
-                keys.append({**keys[-1], "source": row["target"], "target": row["source"]})
+        keys = [key for row in merged for key in _stored(row)]
         before = [
             row
             for chunk in _chunks(_maybe_there(store, keys))
@@ -770,6 +779,17 @@ class Undo:
         there = {(r["type"], r["source"], r["target"], r["kind"]) for r in before}
         absent = [k for k in keys if (k["type"], k["source"], k["target"], k["kind"]) not in there]
         return cls(created, nodes, absent, before)
+
+    def new(self, merged: Iterable[RelItem]) -> list[RelItem]:
+        """Of the relationships to merge, those none of whose stored relationships is there (a
+        symmetric tie is stored both ways): they are created instead (CREATE, several times
+        faster than MERGE: 100,000 new ties into scale M went in 4.6 s)."""
+        absent = {(k["type"], k["source"], k["target"], k["kind"]) for k in self.absent}
+        return [
+            rel
+            for rel in merged
+            if all((k["type"], k["source"], k["target"], k["kind"]) in absent for k in _stored(_rel_row(rel)))
+        ]
 
     def apply(self, store: Store) -> None:
         """Put back what the import changed (each step in batches of one transaction)."""
@@ -781,6 +801,16 @@ class Undo:
             store.run_write("import/undo_delete_nodes", [{"ids": chunk}])
         for chunk in _chunks(self.nodes):
             store.run_write("import/undo_restore_nodes", [{"rows": chunk}])
+
+
+def _stored(row: Row) -> list[dict[str, Any]]:
+    """The keys of the relationships a relationship row is stored as: a symmetric tie both ways."""
+    key = {"type": row["type"], "source": row["source"], "target": row["target"], "kind": row["kind"]}
+    return (
+        [key, {**key, "source": row["target"], "target": row["source"]}]
+        if row["type"] in SYMMETRIC_TIES
+        else [key]
+    )
 
 
 def _maybe_there(store: Store, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
