@@ -101,7 +101,7 @@ class Network:
 
     def cost_from_us(self, settings: Settings, hops: int) -> list[float]:
         """Per person, a lower bound of the cost of any path of at most `hops` ties to them from
-        our reps: the least cost over the ties an introduction can travel (`hops`), avoided
+        our reps: the least cost (`costs`) over the ties an introduction can travel, avoided
         people set aside (inf: no rep reaches them in as many ties). The search steers by it
         (A*, `graphcrm.paths`). Shrunk by a margin, so that the same ties added up in another
         order never cost more than the search's own sum.
