@@ -197,14 +197,13 @@ def _bridged_around(graph: ig.Graph, broker: int) -> list[tuple[int, int]]:
     `LISTED_PAIRS` pairs of them with no tie of their own (two steps apart, and the broker is
     such a step). Listing them all took a second at scale M, for a sentence that names three."""
     contacts = sorted(graph.neighbors(broker))
-    pairs = (
-        (a, b)
-        for i, a in enumerate(contacts)
-        for tied in (set(graph.neighbors(a)),)
-        for b in contacts[i + 1 :]
-        if b not in tied
-    )
-    return list(itertools.islice(pairs, LISTED_PAIRS))
+    pairs: list[tuple[int, int]] = []
+    for i, a in enumerate(contacts):
+        if len(pairs) >= LISTED_PAIRS:
+            break
+        tied = set(graph.neighbors(a))
+        pairs += [(a, b) for b in contacts[i + 1 :] if b not in tied]
+    return pairs[:LISTED_PAIRS]
 
 
 def as_text(report: BrokerReport) -> str:

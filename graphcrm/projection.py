@@ -247,19 +247,18 @@ def untied(store: Store, pairs: Sequence[tuple[str, str]]) -> list[bool] | None:
     this process or beside the database (nothing is read to find out); False for an end it does
     not hold (not a person). An import asks before merging ties, instead of looking each up
     (`graphcrm.ingest.plan.Undo`). None too when so few pairs are asked that looking each up
-    costs less than sorting the network's ties (`LOOKUP_PER_TIE`)."""
+    costs less than sorting the network's ties (`LOOKUP_PER_TIE`), or it holds none."""
     version = store.version()
     net = _cache.get(store)
     if net is None or net.version != version:
         net = _load(store.cache_dir, version)
-    if net is None or len(pairs) * LOOKUP_PER_TIE < net.tie_count:
+    if net is None or not net.tie_count or len(pairs) * LOOKUP_PER_TIE < net.tie_count:
         return None
     position, count = net.position, len(pairs)
     source = np.fromiter((position.get(a, -1) for a, _ in pairs), dtype=np.int64, count=count)
     target = np.fromiter((position.get(b, -1) for _, b in pairs), dtype=np.int64, count=count)
     keys, tied = target * len(net.ids) + source, net.tie_keys
-    at = np.minimum(np.searchsorted(tied, keys), max(len(tied) - 1, 0))
-    found = tied[at] == keys if len(tied) else np.zeros(count, dtype=bool)
+    found = tied[np.minimum(np.searchsorted(tied, keys), len(tied) - 1)] == keys
     held = (source >= 0) & (target >= 0)
     return (held & ~found).tolist()
 
