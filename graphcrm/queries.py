@@ -46,7 +46,7 @@ BRANCH = "FOREACH (_ IN CASE WHEN row.type = "
 def branch(name: str, engine: str, kind: str | None) -> str:
     """Query `name` with the branch of relationship type `kind` alone. Cypher takes no type as a
     parameter, so a query writing any type tries a `FOREACH` line per type on every row (see
-    import/create_relationships.cypher); a batch whose rows are all of one type runs that line
+    import/create_relationships); a batch whose rows are all of one type runs that line
     only: at scale M, a fifth less of the server's time. The text is the file's, lines left out.
     With `kind` None, the whole file."""
     if kind is None:

@@ -260,12 +260,18 @@ def test_ties_between_records_there_are_created_where_none_was_and_merged_where_
         batches = list(batches)
         if name.endswith("_relationships"):
             rows = written.setdefault(name, set())
-            rows.update((r["type"], r["source"], r["target"]) for b in batches for r in b["rows"])
+            rows.update((r["type"], r["a"], r["b"]) for b in batches for r in b["rows"])
         return real(self, name, batches, branch)
 
     monkeypatch.setattr(Store, "run_write", spied)
     import_path(store, _changes(tmp_path), progress=False)
-    created, merged = written["import/create_relationships"], written["import/merge_relationships"]
+    # the rows name their ends by the engine's handles (plan_module.handles), which stay theirs
+    held = plan_module.handles(store, ["rep1", "p1", "p2", "n0", "comp"])
+    ids = {handle: id_ for id_, handle in held.items()}
+    created, merged = (
+        {(kind, ids.get(a), ids.get(b)) for kind, a, b in written[f"import/{name}_relationships"]}
+        for name in ("create", "merge")
+    )
     assert {("ALLY", "rep1", "p2"), ("INFLUENCES", "p1", "p2")} <= created  # new, between old
     assert ("KNOWS", "n0", "p1") in created  # an end new
     assert {("KNOWS", "rep1", "p1"), ("TIED_TO", "p2", "comp")} <= merged  # there before

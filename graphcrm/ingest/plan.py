@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -525,7 +526,8 @@ class Plan:
         old = list(self._rels(known=True))
         new: list[RelItem] = []
         if store is not None:
-            new, old = self._new_or_there(Undo.read(store, [], self.existing, list(map(_rel_row, old))), old)
+            undo = Undo.read(store, [], self.existing, list(map(_rel_row, old)), handles(store, _ends(old)))
+            new, old = self._new_or_there(undo, old)
         return [*map(_rel_row, chain(self._rels(known=False), new))], [*map(_rel_row, old)]
 
     @staticmethod
@@ -535,6 +537,10 @@ class Plan:
         new = undo.new(old)
         created = {id(rel) for rel in new}
         return new, [rel for rel in old if id(rel) not in created]
+
+    def _ends(self) -> set[str]:
+        """The ids at either end of the plan's relationships, each once."""
+        return set(self.ids.names) | _ends(part for part in self.parts if isinstance(part, RelItem))
 
     def _rels(self, known: bool) -> Iterator[RelItem]:
         """The relationships both of whose ends are in the database when `known`, else the others."""
@@ -584,18 +590,22 @@ class Plan:
         self._block_keys.clear()
         with store.exclusive():
             old = list(self._rels(known=True))  # between records there: few, unless a re-import
-            if self._bulk(store, old, progress):
+            held = handles(store, _ends(old))
+            if self._bulk(store, old, held, progress):
                 return
-            undo = Undo.read(store, list(self.nodes), self.existing, list(map(_rel_row, old)))
+            undo = Undo.read(store, list(self.nodes), self.existing, list(map(_rel_row, old)), held)
             new, old = self._new_or_there(undo, old)
+
+            def created() -> Iterator[tuple[str, list[Row]]]:
+                # asked for once the nodes are written: the handles of the new ones, and of the
+                # other ends of their ties
+                held.update(handles(store, self._ends() - held.keys()))
+                yield from _typed_batches(chain(self._rels(known=False), new), held)
+
             parts = (
                 ("import/merge_nodes", len(self.nodes), [(None, rows) for rows in _chunks(self.node_rows())]),
-                (
-                    "import/create_relationships",
-                    self.rel_count - len(old),
-                    _typed_batches(chain(self._rels(known=False), new)),
-                ),
-                ("import/merge_relationships", len(old), _typed_batches(old)),
+                ("import/create_relationships", self.rel_count - len(old), created()),
+                ("import/merge_relationships", len(old), _typed_batches(old, held)),
             )
             try:
                 self._write_parts(store, parts, progress)
@@ -609,18 +619,20 @@ class Plan:
                     )
                 raise
 
-    def _bulk(self, store: Store, old: list[RelItem], progress: bool) -> bool:
+    def _bulk(self, store: Store, old: list[RelItem], held: dict[str, Any], progress: bool) -> bool:
         """Write the whole plan with `Store.bulk_create` when it is large enough to gain from it
         and the database is not much larger (`BULK_COPY_MAX`): the new records at once, the
         changes to records already there (`old`: ties between them) as the batches would make
         them, in the graph built beside the database. Keep the path search's network of what
         it wrote and what was there (`projection.keep_written`), unless it changed ties that were
-        there (a re-import: the next question reads it). Whether it was written so."""
+        there (a re-import: the next question reads it). Whether it was written so. `held`: the
+        handles of the ends of `old` (`handles`), which the copy keeps: `GRAPH.COPY` copies each
+        node with its internal id."""
         rows = len(self.nodes) + self.rel_count
         if not store.writes_in_bulk or self.existing is None or rows < BULK_MIN_ROWS:
             return False
-        held = stats.answer(store)
-        size = sum(n for label, n in held.labels.items() if label != REP_LABEL) + sum(held.types.values())
+        there = stats.answer(store)
+        size = sum(n for label, n in there.labels.items() if label != REP_LABEL) + sum(there.types.values())
         if size > rows * BULK_COPY_MAX:  # copying the database would cost more than the batches save
             return False
         existing = self.existing
@@ -641,7 +653,7 @@ class Plan:
                 there = [node for node in self.nodes.values() if node.id in existing]
                 for name, batches in (
                     ("import/merge_nodes", [(None, rows) for rows in _chunks(self.node_rows(there))]),
-                    ("import/merge_relationships", _typed_batches(old)),
+                    ("import/merge_relationships", _typed_batches(old, held)),
                 ):
                     for kind, batch in batches:
                         yield name, kind, {"rows": batch}
@@ -670,7 +682,7 @@ class Plan:
 
     def bulk_rels(self) -> Iterator[BulkRel | BulkRels]:
         """The relationships with an end new in this import as `Store.bulk_create` takes them:
-        what create_relationships.cypher makes of their rows (a TIED_TO tie carries its kind; a
+        what import/create_relationships makes of their rows (a TIED_TO tie carries its kind; a
         symmetric tie goes both ways), a block's as columns. Into an empty database, that is all
         of them."""
         for part in self.parts:
@@ -721,12 +733,29 @@ class Plan:
         progress: bool,
     ) -> None:
         """Each part's batches (query name, how many rows, the batches: the relationship type
-        all its rows share, None for nodes, and the rows), a transaction each."""
-        with _progress(sum(count for _, count, _ in parts), progress) as bar:
+        all its rows share, None for nodes, and the rows), a transaction each, in order. The next
+        batch of a part is made ready to send (`Store.prepare`) in a second thread while the
+        server writes this one; a part's first batch is asked for only once the part before is
+        written (`write` reads the new nodes' handles then)."""
+        with (
+            _progress(sum(count for _, count, _ in parts), progress) as bar,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphcrm-prepare") as ahead,
+        ):
+
+            def write(name: str, kind: str | None, ready: Future[Mapping[str, Any]]) -> None:
+                params = ready.result()
+                store.run_write(name, [params], branch=kind)
+                bar.update(len(params["rows"]))
+
             for name, _, batches in parts:
+                waiting = None  # the batch made ready, written once the next one is being made
                 for kind, batch in batches:
-                    store.run_write(name, [{"rows": batch}], branch=kind)
-                    bar.update(len(batch))
+                    ready = ahead.submit(store.prepare, {"rows": batch})
+                    if waiting is not None:
+                        write(name, *waiting)
+                    waiting = (kind, ready)
+                if waiting is not None:
+                    write(name, *waiting)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -764,16 +793,27 @@ class Undo:
 
     @classmethod
     def read(
-        cls, store: Store, ids: list[str], existing: set[str] | None, merged: list[dict[str, Any]]
+        cls,
+        store: Store,
+        ids: list[str],
+        existing: set[str] | None,
+        merged: list[dict[str, Any]],
+        held: dict[str, Any],
     ) -> Undo:
-        """The undo of writing the nodes `ids` and merging the relationship rows `merged`."""
+        """The undo of writing the nodes `ids` and merging the relationship rows `merged`, whose
+        ends' handles are `held` (`handles`)."""
         nodes = [row for chunk in _chunks(ids) for row in store.run("import/undo_read_nodes", {"ids": chunk})]
         found = {row["id"] for row in nodes}
         created = [i for i in ids if i not in found and (existing is None or i not in existing)]
         keys = [key for row in merged for key in _stored(row)]
+        looked_up = (  # an end not in the database (not looked up: `existing` None) has no ties there
+            {**k, "a": held[k["source"]], "b": held[k["target"]]}
+            for k in _maybe_there(store, keys)
+            if k["source"] in held and k["target"] in held
+        )
         before = [
             row
-            for chunk in _chunks(_maybe_there(store, keys))
+            for chunk in _chunks(looked_up)
             for row in store.run("import/undo_read_relationships", {"rows": chunk})
         ]
         there = set(map(_key, before))
@@ -831,19 +871,32 @@ def _maybe_there(store: Store, keys: list[dict[str, Any]]) -> list[dict[str, Any
     return [k for k in keys if id(k) not in absent]
 
 
-def _typed_batches(rels: Iterable[RelItem]) -> Iterator[tuple[str, list[Row]]]:
-    """`rels` a type at a time, as rows in batches of `BATCH_ROWS` of one type each: a batch runs
-    its type's branch of the query alone (`Store.run_write`). Rows are made a batch at a time."""
+def _typed_batches(rels: Iterable[RelItem], held: dict[str, Any]) -> Iterator[tuple[str, list[Row]]]:
+    """`rels` a type at a time, as rows (`_write_row`) in batches of `BATCH_ROWS` of one type
+    each: a batch runs its type's branch of the query alone (`Store.run_write`). Rows are made a
+    batch at a time."""
     by_type: dict[str, list[RelItem]] = {}
     for rel in rels:
         by_type.setdefault(rel.type, []).append(rel)
     for kind, typed in by_type.items():
         for chunk in _chunks(typed):
-            yield kind, [_rel_row(rel) for rel in chunk]
+            yield kind, [_write_row(rel, held) for rel in chunk]
+
+
+def _write_row(rel: RelItem, held: dict[str, Any]) -> Row:
+    """A relationship as import/create_relationships and merge_relationships take it: its ends
+    by their handles (`handles`)."""
+    a, b = held[rel.source], held[rel.target]
+    return {"type": rel.type, "a": a, "b": b, "kind": rel.key, "props": rel.props}
+
+
+def _ends(rels: Iterable[RelItem]) -> set[str]:
+    """The ids at either end of `rels`, each once."""
+    return {end for rel in rels for end in (rel.source, rel.target)}
 
 
 def _rel_row(rel: RelItem) -> Row:
-    """A relationship as the import's queries take it."""
+    """A relationship by its ends' ids, as the undo's queries take it."""
     return {"type": rel.type, "source": rel.source, "target": rel.target, "kind": rel.key, "props": rel.props}
 
 
@@ -882,12 +935,26 @@ def _chunks(items: Iterable[Any], size: int | None = None) -> Iterator[list[Any]
 
 def find_labels(store: Store, ids: set[str]) -> dict[str, list[str]]:
     """The labels of those `ids` that are in the database."""
-    found: dict[str, list[str]] = {}
+    return {
+        row["id"]: [label for label in row["labels"] if label not in ("Node", "Rep")]
+        for row in _by_ids(store, "import/find_ids", ids)
+    }
+
+
+def handles(store: Store, ids: Iterable[str]) -> dict[str, Any]:
+    """The engine's own handle of each of those `ids` that are in the database (`import/handles`:
+    FalkorDB's internal id, Neo4j's element id). The import's relationship writes find their ends
+    by it, a seek where the index on `id` took half of a batch's time at scale M (5,000 ties:
+    120-135 ms at the server, 55-68 ms by handle). A handle may be given to another node once its
+    own is deleted: only valid while the write lock is held, so read under it."""
+    return {row["id"]: row["handle"] for row in _by_ids(store, "import/handles", ids)}
+
+
+def _by_ids(store: Store, name: str, ids: Iterable[str]) -> Iterator[Row]:
+    """The rows of the query `name` for `ids`, asked 20,000 at a time (in id order)."""
     ordered = sorted(ids)
     for start in range(0, len(ordered), 20000):
-        for row in store.run("import/find_ids", {"ids": ordered[start : start + 20000]}):
-            found[row["id"]] = [label for label in row["labels"] if label not in ("Node", "Rep")]
-    return found
+        yield from store.run(name, {"ids": ordered[start : start + 20000]})
 
 
 def article(labels: list[str]) -> str:

@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 Statement = tuple[str, Mapping[str, Any]]
 
+
+class Prepared(dict[str, Any]):
+    """A query's parameters together with the form its engine sends them in (`ready`), made
+    beforehand by `Store.prepare`: the same mapping to everyone else."""
+
+    ready: Any
+
+
 # Every node carries this label as well as its own: it holds the unique `id` of all nodes.
 BASE_LABEL = "Node"
 
@@ -191,6 +199,19 @@ class Store(ABC):
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Read with the query file `cypher/<name>.cypher` (or its engine variant)."""
         return self.read(queries.load(name, self.engine), params)
+
+    def prepare(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """`params` checked and put in the form the engine sends them in, ahead of the write that
+        takes them (`Prepared`), so that a writer of many batches makes the next one ready while
+        the server runs this one (`graphcrm.ingest.plan`): at scale M an import's 100,000 ties
+        spent about 1 s writing their parameters. Raises `BadParameter` as the write would."""
+        prepared = Prepared(params)
+        prepared.ready = self._ready(params)
+        return prepared
+
+    def _ready(self, params: Mapping[str, Any]) -> Any:
+        """The engine's form of `params` (`prepare`)."""
+        return params
 
     def run_write(self, name: str, batches: Iterable[Mapping[str, Any]], branch: str | None = None) -> None:
         """Write with the query file `name`, one transaction per parameter set; with `branch`, its

@@ -22,6 +22,7 @@ from graphcrm import queries
 from graphcrm.store.base import (
     BASE_LABEL,
     BadParameter,
+    Prepared,
     QueryWrites,
     Row,
     Statement,
@@ -285,14 +286,16 @@ class FalkorDBStore(Store):
         def run() -> None:
             pipe = self._db.connection.pipeline(transaction=len(statements) > 1)
             for query, params in statements:
-                pipe.execute_command(
-                    "GRAPH.QUERY", self.graph_name, params_header(params) + query, "--compact"
-                )
+                header = params.ready if isinstance(params, Prepared) else params_header(params)
+                pipe.execute_command("GRAPH.QUERY", self.graph_name, header + query, "--compact")
             for reply in pipe.execute(raise_on_error=False):
                 if isinstance(reply, Exception):
                     raise reply
 
         self._call(run, applied=lambda: self.batch_applied(batch))
+
+    def _ready(self, params: Mapping[str, Any]) -> str:
+        return params_header(params)
 
     def ensure_schema(self) -> None:
         self.create_schema(self.graph_name)

@@ -13,6 +13,7 @@ import neo4j.time
 
 from graphcrm import queries
 from graphcrm.store.base import (
+    Prepared,
     QueryWrites,
     Row,
     Statement,
@@ -89,7 +90,10 @@ class Neo4jStore(Store):
         """One transaction function; the driver retries it after a lost connection, so it first
         checks that this batch is not already the last one written (its commit was lost)."""
         version = queries.load("store/version", self.engine)
-        checked = [(query, plain_params(params)) for query, params in statements]  # before sending
+        checked = [  # before sending
+            (query, params.ready if isinstance(params, Prepared) else plain_params(params))
+            for query, params in statements
+        ]
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             last = tx.run(version).single()
@@ -100,6 +104,9 @@ class Neo4jStore(Store):
 
         with self._driver.session(database=self.database) as session:
             session.execute_write(work)
+
+    def _ready(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return plain_params(params)
 
     def ensure_schema(self) -> None:
         for statement in queries.statements(queries.load("schema", self.engine)):

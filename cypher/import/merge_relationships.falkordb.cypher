@@ -1,11 +1,12 @@
 // Merge relationships between nodes that existed before the import (checked before writing):
 // one per type and pair, and for TIED_TO one per kind. A symmetric tie is one row, written
 // both ways. Ties to a node new in this import, and ties found not there before the import
-// wrote, go through create_relationships.cypher.
+// wrote, go through import/create_relationships.
 // A batch whose rows share one type runs that type's FOREACH line alone (graphcrm.queries.branch).
+// The ends are found by the engine's own handles (import/handles), not by their ids.
 UNWIND $rows AS row
-MATCH (a:Node {id: row.source})
-MATCH (b:Node {id: row.target})
+MATCH (a) WHERE id(a) = row.a
+MATCH (b) WHERE id(b) = row.b
 FOREACH (_ IN CASE WHEN row.type = 'KNOWS' THEN [1] ELSE [] END | MERGE (a)-[r:KNOWS]->(b) SET r += row.props MERGE (b)-[s:KNOWS]->(a) SET s += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'ALLY' THEN [1] ELSE [] END | MERGE (a)-[r:ALLY]->(b) SET r += row.props MERGE (b)-[s:ALLY]->(a) SET s += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'OPPOSES' THEN [1] ELSE [] END | MERGE (a)-[r:OPPOSES]->(b) SET r += row.props MERGE (b)-[s:OPPOSES]->(a) SET s += row.props)

@@ -1,0 +1,20 @@
+// Create relationships that cannot exist yet: those with an end new in this import, and those
+// the import found were not there before it wrote (graphcrm/ingest/plan.py, Undo.new); repeated
+// ties are refused before writing. CREATE, several times faster than MERGE. A symmetric tie is
+// one row, written both ways. The rest go through import/merge_relationships.
+// A batch whose rows share one type runs that type's FOREACH line alone (graphcrm.queries.branch).
+// The ends are found by the engine's own handles (import/handles), not by their ids.
+UNWIND $rows AS row
+MATCH (a) WHERE id(a) = row.a
+MATCH (b) WHERE id(b) = row.b
+FOREACH (_ IN CASE WHEN row.type = 'KNOWS' THEN [1] ELSE [] END | CREATE (a)-[r:KNOWS]->(b) SET r += row.props CREATE (b)-[s:KNOWS]->(a) SET s += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'ALLY' THEN [1] ELSE [] END | CREATE (a)-[r:ALLY]->(b) SET r += row.props CREATE (b)-[s:ALLY]->(a) SET s += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'OPPOSES' THEN [1] ELSE [] END | CREATE (a)-[r:OPPOSES]->(b) SET r += row.props CREATE (b)-[s:OPPOSES]->(a) SET s += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'KIN' THEN [1] ELSE [] END | CREATE (a)-[r:KIN]->(b) SET r += row.props CREATE (b)-[s:KIN]->(a) SET s += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'INFLUENCES' THEN [1] ELSE [] END | CREATE (a)-[r:INFLUENCES]->(b) SET r += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'REPORTS_TO' THEN [1] ELSE [] END | CREATE (a)-[r:REPORTS_TO]->(b) SET r += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'TIED_TO' THEN [1] ELSE [] END | CREATE (a)-[r:TIED_TO {kind: row.kind}]->(b) SET r += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'WORKS_AT' THEN [1] ELSE [] END | CREATE (a)-[r:WORKS_AT]->(b) SET r += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'REFERRED' THEN [1] ELSE [] END | CREATE (a)-[r:REFERRED]->(b) SET r += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'IN_COMMITTEE' THEN [1] ELSE [] END | CREATE (a)-[r:IN_COMMITTEE]->(b) SET r += row.props)
+FOREACH (_ IN CASE WHEN row.type = 'FOR' THEN [1] ELSE [] END | CREATE (a)-[r:FOR]->(b) SET r += row.props)
