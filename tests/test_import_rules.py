@@ -56,6 +56,26 @@ def test_what_a_column_lets_through_the_database_can_store(name, text):
     assert_storable(value)
 
 
+ID_LIKE = st.text("ab0Z_.:/#-=+@' \t\n\r\x00\u200bé李", max_size=6) | st.text(max_size=4)
+
+
+@given(texts=st.lists(ID_LIKE, max_size=6))
+@settings(max_examples=500, deadline=None)
+def test_ids_a_chunk_takes_at_once_are_ids_the_full_rules_keep_as_they_are(texts):
+    """A column of ids checked in one match (`plain_ids`, issue 17) lets through only ids that
+    the cell's and the id's rules would each have kept unchanged."""
+    if F.plain_ids(texts):
+        assert texts and all(F.storable(F.identifier(F.cell(text))) == text for text in texts)
+
+
+def test_ids_a_chunk_takes_at_once():
+    assert F.plain_ids(["b.p-0000001", "acme", "0015g00000XyZ", "crm:lead/7#2", "_x"])
+    odd = ["", ".", "..", "-1", "=A1", "+a", "@x", "'x", " a", "a b", "a\nb", "李", "a\u200b", "x" * 201]
+    for text in odd:  # each left to the full rules, with the rest of its column
+        assert not F.plain_ids(["ok", text]), text
+    assert not F.plain_ids([])
+
+
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
 JSON = st.recursive(
     SCALARS | st.sampled_from([2**63, -(2**63) - 1, "..", "x\ny", "p\u200b1", "\ud83d", "\x1b[31m"]),

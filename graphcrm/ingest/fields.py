@@ -283,6 +283,18 @@ def identifier(value: str) -> str:
     return value
 
 
+def plain_ids(texts: list[str]) -> bool:
+    """Whether every one of `texts` is an id that `cell` and `identifier` (and `storable`) keep
+    as it is, by a rule narrower than theirs: letters, digits and `_.:/#-` of ASCII, at most 200,
+    the first a letter, digit or `_` (no formula, no space, not only dots). One match over the
+    texts joined: a column of a chunk of 50,000 rows is checked in 3 ms, where parsing each
+    distinct id took a second for the 2 million of scale M's ties. False for an empty list."""
+    joined = "\n".join(texts)  # a line break inside a text would pass it as two ids: counted
+    return bool(texts) and joined.count("\n") == len(texts) - 1 and _PLAIN_IDS.fullmatch(joined) is not None
+
+
+_PLAIN_ID = r"[0-9A-Za-z_][0-9A-Za-z_.:/#-]{0,199}+"
+_PLAIN_IDS = re.compile(rf"(?:{_PLAIN_ID}\n)*+{_PLAIN_ID}")  # possessive: a failure costs no backtracking
 _BELOW_SPACE = re.compile("[\x00-\x1f]")  # the control characters an id may not hold
 # Invisible in an id: every format character (category Cf: BOM, zero-width space, joiners, bidi
 # marks, embeddings, overrides and isolates, soft hyphen, word joiner, tags...), the other

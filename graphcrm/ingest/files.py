@@ -602,6 +602,9 @@ def _checked_columns(chunk: Chunk, at: dict[str, int], columns: list[_Column]) -
         if name not in at:
             continue
         cells = chunk.cells[at[name]]
+        if parse is F.identifier and F.plain_ids(cells):  # most id columns: every cell as it is
+            values[name] = cells
+            continue
         # each text once, in the order of the rows (pandas hashes them four times faster)
         codes, texts = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
         parsed = np.empty(len(texts), dtype=object)
