@@ -735,8 +735,9 @@ class Plan:
         """Each part's batches (query name, how many rows, the batches: the relationship type
         all its rows share, None for nodes, and the rows), a transaction each, in order. The next
         batch of a part is made ready to send (`Store.prepare`) in a second thread while the
-        server writes this one; a part's first batch is asked for only once the part before is
-        written (`write` reads the new nodes' handles then)."""
+        server writes this one (the first in this one: a small import starts no thread); a
+        part's first batch is asked for only once the part before is written (`write` reads the
+        new nodes' handles then)."""
         with (
             _progress(sum(count for _, count, _ in parts), progress) as bar,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphcrm-prepare") as ahead,
@@ -750,8 +751,11 @@ class Plan:
             for name, _, batches in parts:
                 waiting = None  # the batch made ready, written once the next one is being made
                 for kind, batch in batches:
-                    ready = ahead.submit(store.prepare, {"rows": batch})
-                    if waiting is not None:
+                    if waiting is None:  # a part's first batch: here (a part of one starts no thread)
+                        ready: Future[Mapping[str, Any]] = Future()
+                        ready.set_result(store.prepare({"rows": batch}))
+                    else:
+                        ready = ahead.submit(store.prepare, {"rows": batch})
                         write(name, *waiting)
                     waiting = (kind, ready)
                 if waiting is not None:
