@@ -1,5 +1,6 @@
 // Before an import writes: those of the relationships it will merge that exist already, with
-// their properties (graphcrm/ingest/plan.py, Undo). A symmetric tie is asked for each way.
+// their properties, by the row's place (`i`: graphcrm/ingest/plan.py, Undo). A symmetric tie is
+// asked for each way.
 // Both ends are found first (WITH), so that FalkorDB looks for the ties between the two
 // (Expand Into) instead of following every tie of the first: 4-5x faster at scale M.
 // The ends are found by the engine's own handles (import/handles), not by their ids.
@@ -9,4 +10,4 @@ MATCH (b) WHERE id(b) = row.b
 WITH row, a, b
 MATCH (a)-[r]->(b)
 WHERE type(r) = row.type AND (row.kind IS NULL OR r.kind = row.kind)
-RETURN row.source AS source, row.target AS target, row.type AS type, row.kind AS kind, properties(r) AS props
+RETURN row.i AS i, properties(r) AS props

@@ -286,8 +286,9 @@ class FalkorDBStore(Store):
         def run() -> None:
             pipe = self._db.connection.pipeline(transaction=len(statements) > 1)
             for query, params in statements:
-                header = params.ready if isinstance(params, Prepared) else params_header(params)
-                pipe.execute_command("GRAPH.QUERY", self.graph_name, header + query, "--compact")
+                pipe.execute_command(
+                    "GRAPH.QUERY", self.graph_name, params_header(params) + query, "--compact"
+                )
             for reply in pipe.execute(raise_on_error=False):
                 if isinstance(reply, Exception):
                     raise reply
@@ -532,6 +533,8 @@ def params_header(params: Mapping[str, Any] | None) -> str:
     (strings double-quoted, `\\` and `"` escaped; names and map keys in backticks), written for speed
     (an import's batch of 5,000 rows is stringified ~3x faster than by the client). Values are
     checked as they are written, by the rule of `graphcrm.store.params`."""
+    if isinstance(params, Prepared):  # written already, by `FalkorDBStore.prepare`
+        return params.ready
     if not params:
         return ""
     parts = []

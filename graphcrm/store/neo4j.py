@@ -53,12 +53,12 @@ class Neo4jStore(Store):
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         with self._driver.session(database=self.database) as session:
-            result = session.run(query, plain_params(params))
+            result = session.run(query, _plain(params))
             return [{key: _convert(value) for key, value in record.items()} for record in result]
 
     def read_only(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """A transaction in READ access mode: the server refuses a query that would write."""
-        checked = plain_params(params)
+        checked = _plain(params)
 
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
             result = tx.run(query, checked)
@@ -90,10 +90,7 @@ class Neo4jStore(Store):
         """One transaction function; the driver retries it after a lost connection, so it first
         checks that this batch is not already the last one written (its commit was lost)."""
         version = queries.load("store/version", self.engine)
-        checked = [  # before sending
-            (query, params.ready if isinstance(params, Prepared) else plain_params(params))
-            for query, params in statements
-        ]
+        checked = [(query, _plain(params)) for query, params in statements]  # before sending
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             last = tx.run(version).single()
@@ -155,3 +152,8 @@ def _convert(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _convert(v) for k, v in value.items()}
     return plain(value)
+
+
+def _plain(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`plain_params`, unless `Neo4jStore.prepare` made them so already."""
+    return params.ready if isinstance(params, Prepared) else plain_params(params)
