@@ -3,10 +3,10 @@
 // ties are refused before writing. CREATE, several times faster than MERGE. A symmetric tie is
 // one row, written both ways. The rest go through import/merge_relationships.
 // A batch whose rows share one type runs that type's FOREACH line alone (graphcrm.queries.branch).
-// The ends are found by the engine's own handles (import/handles), not by their ids.
+// The ends are found by their handles (import/handles): on Neo4j, their ids.
 UNWIND $rows AS row
-MATCH (a) WHERE elementId(a) = row.a
-MATCH (b) WHERE elementId(b) = row.b
+MATCH (a:Node {id: row.a})
+MATCH (b:Node {id: row.b})
 FOREACH (_ IN CASE WHEN row.type = 'KNOWS' THEN [1] ELSE [] END | CREATE (a)-[r:KNOWS]->(b) SET r += row.props CREATE (b)-[s:KNOWS]->(a) SET s += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'ALLY' THEN [1] ELSE [] END | CREATE (a)-[r:ALLY]->(b) SET r += row.props CREATE (b)-[s:ALLY]->(a) SET s += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'OPPOSES' THEN [1] ELSE [] END | CREATE (a)-[r:OPPOSES]->(b) SET r += row.props CREATE (b)-[s:OPPOSES]->(a) SET s += row.props)

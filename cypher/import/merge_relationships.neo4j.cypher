@@ -3,10 +3,10 @@
 // both ways. Ties to a node new in this import, and ties found not there before the import
 // wrote, go through import/create_relationships.
 // A batch whose rows share one type runs that type's FOREACH line alone (graphcrm.queries.branch).
-// The ends are found by the engine's own handles (import/handles), not by their ids.
+// The ends are found by their handles (import/handles): on Neo4j, their ids.
 UNWIND $rows AS row
-MATCH (a) WHERE elementId(a) = row.a
-MATCH (b) WHERE elementId(b) = row.b
+MATCH (a:Node {id: row.a})
+MATCH (b:Node {id: row.b})
 FOREACH (_ IN CASE WHEN row.type = 'KNOWS' THEN [1] ELSE [] END | MERGE (a)-[r:KNOWS]->(b) SET r += row.props MERGE (b)-[s:KNOWS]->(a) SET s += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'ALLY' THEN [1] ELSE [] END | MERGE (a)-[r:ALLY]->(b) SET r += row.props MERGE (b)-[s:ALLY]->(a) SET s += row.props)
 FOREACH (_ IN CASE WHEN row.type = 'OPPOSES' THEN [1] ELSE [] END | MERGE (a)-[r:OPPOSES]->(b) SET r += row.props MERGE (b)-[s:OPPOSES]->(a) SET s += row.props)

@@ -3,10 +3,10 @@
 // asked for each way.
 // Both ends are found first (WITH), so that FalkorDB looks for the ties between the two
 // (Expand Into) instead of following every tie of the first: 4-5x faster at scale M.
-// The ends are found by the engine's own handles (import/handles), not by their ids.
+// The ends are found by their handles (import/handles): on Neo4j, their ids.
 UNWIND $rows AS row
-MATCH (a) WHERE elementId(a) = row.a
-MATCH (b) WHERE elementId(b) = row.b
+MATCH (a:Node {id: row.a})
+MATCH (b:Node {id: row.b})
 WITH row, a, b
 MATCH (a)-[r]->(b)
 WHERE type(r) = row.type AND (row.kind IS NULL OR r.kind = row.kind)

@@ -964,11 +964,12 @@ def find_labels(store: Store, ids: set[str]) -> dict[str, list[str]]:
 
 
 def handles(store: Store, ids: Iterable[str]) -> dict[str, Any]:
-    """The engine's own handle of each of those `ids` that are in the database (`import/handles`:
-    FalkorDB's internal id, Neo4j's element id). The import's relationship writes find their ends
-    by it, a seek where the index on `id` took half of a batch's time at scale M (5,000 ties:
-    120-135 ms at the server, 55-68 ms by handle). A handle may be given to another node once its
-    own is deleted: only valid while the write lock is held, so read under it."""
+    """The handle of each of those `ids` that are in the database (`import/handles`): FalkorDB's
+    internal id, by which the import's relationship writes seek their ends where the index on
+    `id` took half of a batch's time at scale M (5,000 ties: 120-135 ms at the server, 55-68 ms
+    by handle); on Neo4j the id itself (its element id gained nothing). An internal id may be
+    given to another node once its own is deleted: only valid while the write lock is held, so
+    read under it."""
     return {row["id"]: row["handle"] for row in _by_ids(store, "import/handles", ids)}
 
 
