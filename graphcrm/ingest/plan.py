@@ -516,7 +516,8 @@ class Plan:
         ]
 
     def rel_rows(self, store: Store | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Relationship rows as the batches write them: (those created, those merged).
+        """Relationship rows (by their ends' ids) as the batches write them: (those created,
+        those merged).
 
         Created: those with an end new in this import, which can only be new (repeated ties are
         refused by `check`), and, given the `store` written to, those between records there
@@ -538,7 +539,7 @@ class Plan:
         created = {id(rel) for rel in new}
         return new, [rel for rel in old if id(rel) not in created]
 
-    def _ends(self) -> set[str]:
+    def _all_ends(self) -> set[str]:
         """The ids at either end of the plan's relationships, each once."""
         return set(self.ids.names) | _ends(part for part in self.parts if isinstance(part, RelItem))
 
@@ -599,7 +600,7 @@ class Plan:
             def created() -> Iterator[tuple[str, list[Row]]]:
                 # asked for once the nodes are written: the handles of the new ones, and of the
                 # other ends of their ties
-                held.update(handles(store, self._ends() - held.keys()))
+                held.update(handles(store, self._all_ends() - held.keys()))
                 yield from _typed_batches(chain(self._rels(known=False), new), held)
 
             parts = (
