@@ -504,8 +504,11 @@ def test_a_logged_in_user_is_served_while_guessers_are_refused(app, clock, monke
             thread.join(120)
     finally:
         release.set()
-        wasyncore.close_all(server._map)  # type: ignore[union-attr]
+        # closed in the server's own loop (its trigger runs the call there), which then ends: from
+        # this thread, its select could meet a socket already closed (EBADF in its thread)
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
         running.join(30)
+        assert not running.is_alive()
     assert served == [200] * 40
     assert clock.slept == []
     free = web_auth.ACCOUNT_FREE_FAILURES
