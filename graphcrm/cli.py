@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from graphcrm import words
 from graphcrm.errors import InvalidValue, UserError
 from graphcrm.schema import STAGES
 
@@ -264,8 +265,7 @@ def import_hubspot(store: Store, path: Path, stage_map: Path | None, dry_run: bo
 
 def _report(result: ImportResult, name: str) -> None:
     verb = "imported" if result.written else "would import (dry run, nothing written)"
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items())) or "nothing"
-    click.echo(f"{name}: {verb}: {counts}")
+    click.echo(f"{name}: {verb}: {words.counted(result.counts)}")
 
 
 @main.command("demo")

@@ -37,6 +37,20 @@ TIE_NOUNS = {
     "REPORTS_TO": "reports to",
     "TIED_TO": "tied to",
 }
+# What an import holds, as the seller calls it (one, several): the records first, then the ties,
+# in this order (`counted`).
+COUNT_WORDS = {
+    "Account": ("account", "accounts"),
+    "Org": ("organisation", "organisations"),
+    "Person": ("person", "people"),
+    "Opportunity": ("opportunity", "opportunities"),
+    "WORKS_AT": ("place of work", "places of work"),
+    **{kind: (f'"{noun}" tie', f'"{noun}" ties') for kind, noun in TIE_NOUNS.items() if kind != "TIED_TO"},
+    "TIED_TO": ("tie to an organisation", "ties to organisations"),
+    "IN_COMMITTEE": ("committee seat", "committee seats"),
+    "FOR": ("opportunity's account", "opportunities' accounts"),
+    "REFERRED": ("referral", "referrals"),
+}
 STANCE_WORDS = {
     "champion": "champion (for us)",
     "supporter": "supporter (leans for us)",
@@ -64,6 +78,18 @@ def tie(kind: str, outgoing: bool = True) -> str:
     if words is None:
         return kind.lower().replace("_", " ")
     return words[0] if outgoing else words[1]
+
+
+def counted(counts: dict[str, int]) -> str:
+    """What an import holds (records by label, ties by type) in words: "3 people, 4 "knows"
+    ties, 2 places of work"; a kind not in `COUNT_WORDS` by its own name, last; none: "nothing"."""
+    order = list(COUNT_WORDS)
+    kinds = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
+    parts = []
+    for kind in kinds:
+        one, several = COUNT_WORDS.get(kind, (kind, kind))
+        parts.append(f"{counts[kind]:,} {one if counts[kind] == 1 else several}")
+    return ", ".join(parts) or "nothing"
 
 
 def roles(codes: tuple[str, ...] | list[str]) -> str:

@@ -33,7 +33,7 @@ def test_demo_loads_every_seed_idempotently_and_says_how_to_query(cli, db):
 def test_import_then_stats(cli):
     result = cli("import", str(MINI))
     assert result.exit_code == 0
-    assert result.output.startswith("mini: imported: 2 Account, 1 FOR,")
+    assert result.output.startswith("mini: imported: 2 accounts, ")
     stats = cli("stats").output
     assert "Person       3" in stats and "KNOWS         4" in stats
 

@@ -396,8 +396,8 @@ def test_dry_run_and_unknown_rep_write_nothing(cli, db):
         before = snapshot(store)
     result = cli("import-contacts", str(GOOGLE), "--rep", REP, "--dry-run")
     assert (
-        result.output
-        == "google.csv: would import (dry run, nothing written): 1 KIN, 4 KNOWS, 3 Person, 2 WORKS_AT\n"
+        result.output == "google.csv: would import (dry run, nothing written): 3 people, 2 places of work, "
+        '4 "knows" ties, 1 "family" tie\n'
     )
     result = cli("import-contacts", str(GOOGLE), "--rep", "jinchang.jinchang")
     assert result.exit_code == 2

@@ -55,7 +55,8 @@ def test_the_export_imports_and_the_committee_answers(cli, db):
     result = cli("import-hubspot", str(EXPORT))
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "hubspot: imported: 3 Account, 3 FOR, 10 IN_COMMITTEE, 3 Opportunity, 10 Person, 10 WORKS_AT\n"
+        "hubspot: imported: 3 accounts, 10 people, 3 opportunities, 10 places of work, 10 committee seats, "
+        "3 opportunities' accounts\n"
     )
     committee = cli("committee", TELEMATICS)
     assert committee.exit_code == 0, committee.output
@@ -68,7 +69,7 @@ def test_the_export_imports_and_the_committee_answers(cli, db):
         ("Min Liu", [], "blocker"),
     ]
     again = cli("import-hubspot", str(EXPORT), "--dry-run")
-    assert again.stdout.startswith("hubspot: would import (dry run, nothing written): 3 Account")
+    assert again.stdout.startswith("hubspot: would import (dry run, nothing written): 3 accounts")
 
 
 def test_accounts_people_and_where_they_work(store):

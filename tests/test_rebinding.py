@@ -322,6 +322,6 @@ def test_in_a_real_browser(seeds_db, tmp_path):
                 with page.expect_navigation() as checked:
                     page.click("button[type=submit]")
                 assert checked.value is not None and checked.value.status == 200, name
-                assert "They would import" in page.content() and "1 Person" in page.content(), name
+                assert "They would import" in page.content() and "1 person" in page.content(), name
         finally:
             chromium.close()

@@ -167,7 +167,7 @@ def test_a_reimport_changes_nothing_whatever_the_length_of_the_ids(store, tmp_pa
 def test_a_dry_run_writes_nothing(cli, db):
     result = cli("import-salesforce", str(EXPORT), "--dry-run")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("salesforce: would import (dry run, nothing written): 3 Account,")
+    assert result.output.startswith("salesforce: would import (dry run, nothing written): 3 accounts,")
     assert "Person" not in cli("stats").output
 
 
