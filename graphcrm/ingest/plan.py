@@ -976,9 +976,8 @@ def handles(store: Store, ids: Iterable[str]) -> dict[str, Any]:
 
 def _by_ids(store: Store, name: str, ids: Iterable[str]) -> Iterator[Row]:
     """The rows of the query `name` for `ids`, asked 20,000 at a time (in id order)."""
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 20000):
-        yield from store.run(name, {"ids": ordered[start : start + 20000]})
+    for chunk in _chunks(sorted(ids), 20_000):
+        yield from store.run(name, {"ids": chunk})
 
 
 def article(labels: list[str]) -> str:

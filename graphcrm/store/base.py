@@ -201,10 +201,11 @@ class Store(ABC):
         return self.read(queries.load(name, self.engine), params)
 
     def prepare(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
-        """`params` checked and put in the form the engine sends them in, ahead of the write that
-        takes them (`Prepared`), so that a writer of many batches makes the next one ready while
-        the server runs this one (`graphcrm.ingest.plan`): at scale M an import's 100,000 ties
-        spent about 1 s writing their parameters. Raises `BadParameter` as the write would."""
+        """`params` checked and put in the form the engine sends them in, ahead of the query
+        (read or write) that takes them (`Prepared`), so that a caller of many batches makes the
+        next one ready while the server runs this one (`graphcrm.ingest.plan._Ahead`): at scale
+        M an import's 100,000 ties spent about 1 s writing their parameters. Raises
+        `BadParameter` as the query would."""
         prepared = Prepared(params)
         prepared.ready = self._ready(params)
         return prepared
