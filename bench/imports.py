@@ -14,6 +14,8 @@ Three imports of the scale's data set (bench/data/<scale>, made by bench/generat
 - **added**: then the next smaller scale's files into that same database (at M: S's 100,000
   ties, among people there already, into M's million): what a day's or a week's export of
   new ties does to a database that holds the organisation.
+- **added again**: the smaller scale's files once more, unchanged: an export imported again
+  (records and ties there as the import would leave them are not written).
 
 Every figure is wall time of `import_path`, reading and checking included, and ties per second
 (ties.csv's rows over that time). Writes bench/results/import-<scale>[-neo4j].json and .md.
@@ -101,12 +103,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if smaller is not None:
             results["added"] = one(url, smaller[0])
             results["added"]["ties"] = smaller[1]["counts"]["ties.csv"]
+            results["added again"] = one(url, smaller[0])
+            results["added again"]["ties"] = smaller[1]["counts"]["ties.csv"]
         db.discard(url)
         url = db.fresh("held")
         results["held"] = one(url, folder, seed_path("apex"))
         db.discard(url)
     results["load_average"].append(round(os.getloadavg()[0], 1))
-    for case in ("empty", "held", "again", "added"):
+    for case in ("empty", "held", "again", "added", "added again"):
         if case in results:
             results[case]["ties_per_s"] = round(results[case].get("ties", ties) / results[case]["seconds"])
     args.out.mkdir(parents=True, exist_ok=True)
@@ -125,6 +129,7 @@ def report(results: dict[str, Any]) -> str:
         "held": "into a database holding a seed",
         "again": "the same files again (all merged)",
         "added": "then the smaller scale's ties added",
+        "added again": "the smaller scale's files again (nothing changed)",
     }
     lines = [
         f"### Import at {results['scale']}, {results['db']}: {results['ties']:,} ties ({results['date']})",

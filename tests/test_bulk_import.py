@@ -205,9 +205,12 @@ def test_reimport_after_bulk_changes_nothing(store, monkeypatch):
     import_path(store, MINI, progress=False)
     before = graph(store)
     version = store.version()[1]
-    import_path(store, MINI, progress=False)  # the database holds records now: batches, merged
+    import_path(store, MINI, progress=False)  # the database holds records now
     assert graph(store) == before
-    assert store.version()[1] > version
+    if store.writes_in_bulk:  # at once again, on a copy: a new version
+        assert store.version()[1] > version
+    else:  # in batches: every record there as the import would leave it, nothing written
+        assert store.version()[1] == version
     assert not lock_held(store)  # the lock, kept beside the swapped graph, released
 
 

@@ -126,9 +126,9 @@ def layout(dataset) -> dict[str, int]:
 def batch_count(plan: Plan, size: int, store: Store | None = None) -> int:
     """How many batches of `size` rows the plan is written in (into `store`, as it is now): the
     nodes, then the created and the merged relationships, each a type at a time."""
-    new, old = plan.rel_rows(store)
+    nodes, new, old = plan.rows(store)
     by_type = [Counter(row["type"] for row in rows) for rows in (new, old)]
-    return -(-len(plan.nodes) // size) + sum(
+    return -(-len(nodes) // size) + sum(
         -(-count // size) for types in by_type for count in types.values()
     )
 

@@ -28,7 +28,7 @@ from graphcrm import stats
 from graphcrm.ingest.fields import Problem
 from graphcrm.ingest.stages import StageMap
 from graphcrm.names import keyed
-from graphcrm.schema import NETWORK_TIES, REP_LABEL, SYMMETRIC_TIES, TIE_TYPES
+from graphcrm.schema import NETWORK_TIES, RELATIONSHIP_TYPES, REP_LABEL, SYMMETRIC_TIES, TIE_TYPES
 from graphcrm.store import Store
 from graphcrm.store.bulk import BulkNode, BulkRel, BulkRels, Coded
 
@@ -515,29 +515,45 @@ class Plan:
             for n in (self.nodes.values() if nodes is None else nodes)
         ]
 
-    def rel_rows(self, store: Store | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Relationship rows (by their ends' ids) as the batches write them: (those created,
-        those merged).
+    def rows(self, store: Store | None = None) -> tuple[list[Row], list[Row], list[Row]]:
+        """The rows the batches write: (nodes, relationships created, relationships merged),
+        the relationships by their ends' ids.
 
         Created: those with an end new in this import, which can only be new (repeated ties are
         refused by `check`), and, given the `store` written to, those between records there
-        none of whose relationships is there yet (`Undo.new`). The others are merged. A
-        symmetric tie is one row; the Cypher writes it both ways.
+        none of whose relationships is there yet (`Undo.fresh`). The others are merged, but
+        for those there already as the import would leave them; nor is a node written that
+        the import would leave as it is (`Undo.same`). A symmetric tie is one row; the Cypher
+        writes it both ways.
         """
-        old = list(self._rels(known=True))
+        nodes, old = self.node_rows(), list(self._rels(known=True))
         new: list[RelItem] = []
         if store is not None:
-            undo = Undo.read(store, [], self.existing, list(map(_rel_row, old)), handles(store, _ends(old)))
-            new, old = self._new_or_there(undo, old)
-        return [*map(_rel_row, chain(self._rels(known=False), new))], [*map(_rel_row, old)]
+            held = handles(store, _ends(old))
+            undo = Undo.read(store, nodes, self.existing, list(map(_rel_row, old)), held)
+            nodes, new, old = undo.changes(nodes, old)
+        return nodes, [*map(_rel_row, chain(self._rels(known=False), new))], [*map(_rel_row, old)]
 
-    @staticmethod
-    def _new_or_there(undo: Undo, old: list[RelItem]) -> tuple[list[RelItem], list[RelItem]]:
-        """The relationships between records there (`old`): (those none of whose relationships
-        the `undo`'s read found, which are created; the others, merged)."""
-        new = undo.new(old)
-        created = {id(rel) for rel in new}
-        return new, [rel for rel in old if id(rel) not in created]
+    def _created(self, new: list[RelItem]) -> Iterator[tuple[str, Iterable[RelItem]]]:
+        """The relationships created (`_rels(known=False)`, then `new`) a type at a time; a
+        block's rows of the type are made items only as they are written: made all at once,
+        the ten million ties of scale L held 4 GB more in the importer."""
+        items = _grouped(part for part in self.parts if isinstance(part, RelItem) and not self._known(part))
+        by_type = dict(items)
+        for rel in new:
+            by_type.setdefault(rel.type, []).append(rel)
+        blocks = [
+            (part, np.asarray(self._rows(part, known=False), np.int64))
+            for part in self.parts
+            if isinstance(part, RelBlock)
+        ]
+        codes = [(block, rows, block.keys[rows] >> (2 * _END_BITS)) for block, rows in blocks]
+        for kind in dict.fromkeys([*RELATIONSHIP_TYPES, *by_type]):
+            code = _TYPE_NUMBER.get(kind, -1)
+            chosen = [rows[kinds == code].tolist() for _, rows, kinds in codes]
+            if kind in by_type or any(chosen):
+                typed = (block.items(rows) for (block, _, _), rows in zip(codes, chosen, strict=True))
+                yield kind, chain(by_type.get(kind, ()), *typed)
 
     def _all_ends(self) -> set[str]:
         """The ids at either end of the plan's relationships, each once."""
@@ -594,19 +610,21 @@ class Plan:
             held = handles(store, _ends(old))
             if self._bulk(store, old, held, progress):
                 return
-            undo = Undo.read(store, list(self.nodes), self.existing, list(map(_rel_row, old)), held)
-            new, old = self._new_or_there(undo, old)
+            nodes = self.node_rows()
+            undo = Undo.read(store, nodes, self.existing, list(map(_rel_row, old)), held)
+            created = self.rel_count - len(old)
+            nodes, new, old = undo.changes(nodes, old)
 
-            def created() -> Iterator[tuple[str, list[Row]]]:
+            def creates() -> Iterator[tuple[str, list[Row]]]:
                 # asked for once the nodes are written: the handles of the new ones, and of the
                 # other ends of their ties
                 held.update(handles(store, self._all_ends() - held.keys()))
-                yield from _typed_batches(chain(self._rels(known=False), new), held)
+                yield from _typed_batches(self._created(new), held)
 
             parts = (
-                ("import/merge_nodes", len(self.nodes), [(None, rows) for rows in _chunks(self.node_rows())]),
-                ("import/create_relationships", self.rel_count - len(old), created()),
-                ("import/merge_relationships", len(old), _typed_batches(old, held)),
+                ("import/merge_nodes", len(nodes), [(None, rows) for rows in _chunks(nodes)]),
+                ("import/create_relationships", created + len(new), creates()),
+                ("import/merge_relationships", len(old), _typed_batches(_grouped(old), held)),
             )
             try:
                 self._write_parts(store, parts, progress)
@@ -654,7 +672,7 @@ class Plan:
                 there = [node for node in self.nodes.values() if node.id in existing]
                 for name, batches in (
                     ("import/merge_nodes", [(None, rows) for rows in _chunks(self.node_rows(there))]),
-                    ("import/merge_relationships", _typed_batches(old, held)),
+                    ("import/merge_relationships", _typed_batches(_grouped(old), held)),
                 ):
                     for kind, batch in batches:
                         yield name, kind, {"rows": batch}
@@ -771,50 +789,92 @@ class Undo:
     so that an import failing part-way can leave the database as it was: the nodes it creates
     are deleted with their ties, the nodes it changes get their properties and Rep label back,
     and the relationships it merges between nodes already there are removed (when new) or get
-    their properties back. The version still goes up: the graph is the same, not the bytes."""
+    their properties back. The version still goes up: the graph is the same, not the bytes.
+
+    What the read finds also spares the writes: a relationship none of whose stored
+    relationships is there is created, not merged (`fresh`), and a node or relationship there
+    already as the import would leave it is not written at all (`same`, `kept`): an export
+    imported again, as most of a week's export is, changes nothing and writes little."""
 
     created: list[str]
     nodes: list[dict[str, Any]]
     absent: list[dict[str, Any]]
     before: list[dict[str, Any]]
+    same: set[str] = field(default_factory=set)  # nodes there as the import would leave them
+    fresh: list[bool] = field(default_factory=list)  # by merged row: none of it there yet
+    kept: list[bool] = field(default_factory=list)  # by merged row: all there, as it would leave it
 
     @classmethod
     def read(
         cls,
         store: Store,
-        ids: list[str],
+        written: list[Row],
         existing: set[str] | None,
         merged: list[dict[str, Any]],
         held: dict[str, Any],
     ) -> Undo:
-        """The undo of writing the nodes `ids` and merging the relationship rows `merged`, whose
-        ends' handles are `held` (`handles`)."""
+        """The undo of writing the node rows `written` (`Plan.node_rows`) and merging the
+        relationship rows `merged`, whose ends' handles are `held` (`handles`)."""
+        ids = [row["id"] for row in written]
         nodes = [row for chunk in _chunks(ids) for row in store.run("import/undo_read_nodes", {"ids": chunk})]
-        found = {row["id"] for row in nodes}
+        found = {row["id"]: row for row in nodes}
         created = [i for i in ids if i not in found and (existing is None or i not in existing)]
-        keys = [key for row in merged for key in _stored(row)]
+        same = {
+            row["id"]
+            for row in written
+            if (held_node := found.get(row["id"])) is not None
+            and row["rep"] in (None, held_node["rep"])
+            and _leaves(held_node["props"], row["props"])
+        }
+        stored = [_stored(row) for row in merged]
+        keys = [key for keys in stored for key in keys]
         # an end not in the database (not looked up: `existing` None) has no ties there
-        looked_up = [k for k in _maybe_there(store, keys) if k["source"] in held and k["target"] in held]
-        asked = (  # each by its place in `looked_up`: the answer names no ids (a third less to read)
-            {"i": i, "type": k["type"], "kind": k["kind"], "a": held[k["source"]], "b": held[k["target"]]}
-            for i, k in enumerate(looked_up)
-        )
+        by_type: dict[str, list[dict[str, Any]]] = {}
+        for k in _maybe_there(store, keys):
+            if k["source"] in held and k["target"] in held:
+                by_type.setdefault(k["type"], []).append(k)
+
+        def asked() -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+            for kind, typed in by_type.items():  # a type at a time, the pairs as lists of handles
+                for chunk in _chunks(typed):
+                    a, b = [held[k["source"]] for k in chunk], [held[k["target"]] for k in chunk]
+                    kinds = [k["kind"] for k in chunk] if kind == "TIED_TO" else None
+                    yield chunk, {"type": kind, "a": a, "b": b, "kinds": kinds}
+
         with _Ahead(store) as ahead:
-            before = [
-                {**looked_up[row["i"]], "props": row["props"]}
-                for _, params in ahead.ready((None, {"rows": chunk}) for chunk in _chunks(asked))
+            before = [  # each by its place in the chunk: the answer names no ids (a third less to read)
+                {**chunk[row["i"]], "props": row["props"]}
+                for chunk, params in ahead.ready(asked())
                 for row in store.run("import/undo_read_relationships", params)
             ]
-        there = set(map(_key, before))
+        there: dict[tuple[Any, ...], dict[str, Any]] = {_key(row): row["props"] for row in before}
         absent = [k for k in keys if _key(k) not in there]
-        return cls(created, nodes, absent, before)
+        fresh: list[bool] = []
+        kept: list[bool] = []
+        unchanged: set[tuple[Any, ...]] = set()
+        for row, row_keys in zip(merged, stored, strict=True):
+            props = [there.get(_key(k)) for k in row_keys]
+            fresh.append(all(p is None for p in props))
+            kept.append(all(p is not None and _leaves(p, row["props"]) for p in props))
+            if kept[-1]:
+                unchanged.update(map(_key, row_keys))
+        before = [row for row in before if _key(row) not in unchanged]  # not written: nothing to put back
+        nodes = [row for row in nodes if row["id"] not in same]
+        return cls(created, nodes, absent, before, same, fresh, kept)
 
-    def new(self, merged: Iterable[RelItem]) -> list[RelItem]:
-        """Of the relationships to merge, those none of whose stored relationships is there (a
-        symmetric tie is stored both ways): they are created instead (CREATE, several times
-        faster than MERGE: 100,000 new ties into scale M went in 4.6 s)."""
-        absent = set(map(_key, self.absent))
-        return [rel for rel in merged if all(_key(k) in absent for k in _stored(_rel_row(rel)))]
+    def changes(
+        self, nodes: list[Row], merged: list[RelItem]
+    ) -> tuple[list[Row], list[RelItem], list[RelItem]]:
+        """What the import writes, given what the read found: (the node rows `nodes` but those
+        there already as they would leave them; of the relationships to merge, `merged` (the
+        rows read), those none of whose stored relationships is there (a symmetric tie is
+        stored both ways), created instead (CREATE, several times faster than MERGE: 100,000
+        new ties into scale M went in 4.6 s); and the others, but those there already as they
+        would leave them)."""
+        new = [rel for rel, fresh in zip(merged, self.fresh, strict=True) if fresh]
+        flags = zip(merged, self.fresh, self.kept, strict=True)
+        there = [rel for rel, fresh, kept in flags if not fresh and not kept]
+        return [row for row in nodes if row["id"] not in self.same], new, there
 
     def apply(self, store: Store) -> None:
         """Put back what the import changed (each step in batches of one transaction)."""
@@ -872,6 +932,18 @@ def _stored(row: Row) -> list[dict[str, Any]]:
     )
 
 
+def _leaves(there: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    """Whether `SET x += props` leaves a record with the properties `there` as it is: each is
+    there with the same value and type (a null one, not there). Values are compared as the
+    engine reads them back (FalkorDB gives a float to 15 digits): what every reader sees."""
+    if props.items() <= there.items():  # every value there, equal: most often, found at C speed
+        return [*map(type, props.values())] == [*map(type, map(there.__getitem__, props))]
+    return all(
+        key not in there if value is None else type(there.get(key)) is type(value) and there[key] == value
+        for key, value in props.items()
+    )
+
+
 def _key(row: Row) -> tuple[Any, ...]:
     """A stored relationship's key (`_stored`), as one value: what is there is matched by it."""
     return row["type"], row["source"], row["target"], row["kind"]
@@ -894,14 +966,21 @@ def _maybe_there(store: Store, keys: list[dict[str, Any]]) -> list[dict[str, Any
     return [k for k in keys if id(k) not in absent]
 
 
-def _typed_batches(rels: Iterable[RelItem], held: dict[str, Any]) -> Iterator[tuple[str, list[Row]]]:
-    """`rels` a type at a time, as rows (`_write_row`) in batches of `BATCH_ROWS` of one type
-    each: a batch runs its type's branch of the query alone (`Store.run_write`). Rows are made a
-    batch at a time."""
+def _grouped(rels: Iterable[RelItem]) -> list[tuple[str, list[RelItem]]]:
+    """`rels` a type at a time, in the order each type first comes."""
     by_type: dict[str, list[RelItem]] = {}
     for rel in rels:
         by_type.setdefault(rel.type, []).append(rel)
-    for kind, typed in by_type.items():
+    return list(by_type.items())
+
+
+def _typed_batches(
+    groups: Iterable[tuple[str, Iterable[RelItem]]], held: dict[str, Any]
+) -> Iterator[tuple[str, list[Row]]]:
+    """The relationships of `groups` (a type and its relationships each) as rows (`_write_row`)
+    in batches of `BATCH_ROWS` of one type each: a batch runs its type's branch of the query
+    alone (`Store.run_write`). Rows are made a batch at a time."""
+    for kind, typed in groups:
         for chunk in _chunks(typed):
             yield kind, [_write_row(rel, held) for rel in chunk]
 
