@@ -128,9 +128,7 @@ def batch_count(plan: Plan, size: int, store: Store | None = None) -> int:
     nodes, then the created and the merged relationships, each a type at a time."""
     nodes, new, old = plan.rows(store)
     by_type = [Counter(row["type"] for row in rows) for rows in (new, old)]
-    return -(-len(nodes) // size) + sum(
-        -(-count // size) for types in by_type for count in types.values()
-    )
+    return -(-len(nodes) // size) + sum(-(-count // size) for types in by_type for count in types.values())
 
 
 class _Enough(Exception):
