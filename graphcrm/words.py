@@ -92,6 +92,16 @@ def counted(counts: dict[str, int]) -> str:
     return ", ".join(parts) or "nothing"
 
 
+def left_alone(unchanged: int, counts: dict[str, int]) -> str:
+    """What an import holding `counts` found there already as it would leave it (`unchanged`
+    records and ties, not written), in words; "" when none."""
+    if not unchanged:
+        return ""
+    if unchanged >= sum(counts.values()):
+        return "all of it was there already, as it is: nothing changed"
+    return f"{unchanged:,} of these were there already, as they are, and were left alone"
+
+
 def roles(codes: tuple[str, ...] | list[str]) -> str:
     """Committee roles spelled out ("decider, evaluator"); none: "no role"."""
     return ", ".join(ROLES.get(code, code) for code in codes) or "no role"

@@ -36,6 +36,10 @@ def test_import_then_stats(cli):
     assert result.output.startswith("mini: imported: 2 accounts, ")
     stats = cli("stats").output
     assert "Person       3" in stats and "KNOWS         4" in stats
+    again = cli("import", str(MINI))
+    assert again.exit_code == 0
+    assert again.output.startswith("mini: imported: 2 accounts, ")
+    assert again.output.rstrip().endswith("referral; all of it was there already, as it is: nothing changed")
 
 
 def test_import_dry_run_writes_nothing(cli):

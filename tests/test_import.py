@@ -220,6 +220,7 @@ def test_an_export_imported_again_writes_nothing(store):
     with batches_written(store) as written:
         result = import_path(store, MINI, progress=False)
     assert result.written and result.counts["Person"] == 3
+    assert result.unchanged == sum(result.counts.values())  # said so: "nothing changed"
     assert written == []
     assert snapshot(store) == graph and store.version() == version
 
@@ -227,7 +228,8 @@ def test_an_export_imported_again_writes_nothing(store):
 def test_an_export_imported_again_writes_only_what_changed(store, tmp_path):
     import_path(store, MINI, progress=False)
     with batches_written(store) as written:
-        import_path(store, changed_mini(tmp_path), progress=False)
+        result = import_path(store, changed_mini(tmp_path), progress=False)
+    assert result.unchanged == sum(result.counts.values()) - 2
     assert len(written) == 2  # one batch of nodes (p1), one of merged ties (rep1 -> p1)
     person = store.read("MATCH (p:Person {id: 'p1'}) RETURN p.title AS title, p.rank AS rank")
     assert person == [{"title": "head clerk", "rank": 3}]

@@ -129,6 +129,15 @@ def test_import_dry_run_then_confirm(client, app):
     done = client.post("/import/confirm", data={"csrf_token": token, "token": upload})
     assert "Imported" in done.get_data(as_text=True)
     assert client.get("/api/search?q=Rep One").get_json()["hits"][0]["id"] == "rep1"
+    files = [  # the same files again: the page says nothing changed
+        (io.BytesIO((MINI / f"{n}.csv").read_bytes()), f"{n}.csv") for n in ("accounts", "people", "ties")
+    ]
+    report = client.post(
+        "/import", data={"csrf_token": token, "files": files}, content_type="multipart/form-data"
+    )
+    upload = re.search(r'name="token" value="([^"]+)"', report.get_data(as_text=True)).group(1)
+    again = client.post("/import/confirm", data={"csrf_token": token, "token": upload}).get_data(as_text=True)
+    assert "; all of it was there already, as it is: nothing changed.</p>" in again
 
 
 def test_import_problems_are_listed_and_nothing_is_written(client):

@@ -83,10 +83,12 @@ class InvalidInput(UserError):
 
 @dataclass
 class ImportResult:
-    """What an import wrote (or, with dry_run, would write): counts by label and type."""
+    """What an import wrote (or, with dry_run, would write): counts by label and type, and how
+    many of those records and ties were there already as it would leave them (not written)."""
 
     counts: dict[str, int]
     written: bool
+    unchanged: int = 0
 
 
 def import_path(
@@ -147,7 +149,7 @@ def apply_plan(
         _check(store, plan, read_problems)
         with _paths_patched(store, plan):
             plan.write(store, progress=progress)
-    return ImportResult(plan.counts, written=True)
+    return ImportResult(plan.counts, written=True, unchanged=plan.unchanged)
 
 
 def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:

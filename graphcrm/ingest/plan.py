@@ -200,6 +200,8 @@ class Plan:
     absent: list[Absent] = field(default_factory=list)
     # How the CRM's pipeline stages map to buying stages (the user's --stage-map, else defaults).
     stages: StageMap = field(default_factory=StageMap)
+    # Set by `write`: how many records and ties were there already as it would leave them.
+    unchanged: int = 0
 
     def skip_row(self, row: dict[str, Any]) -> None:
         """Remember what a row left out for its problems would have defined."""
@@ -614,6 +616,7 @@ class Plan:
             undo = Undo.read(store, nodes, self.existing, list(map(_rel_row, old)), held)
             created = self.rel_count - len(old)
             nodes, new, old = undo.changes(nodes, old)
+            self.unchanged = len(undo.same) + sum(undo.kept)
 
             def creates() -> Iterator[tuple[str, list[Row]]]:
                 # asked for once the nodes are written: the handles of the new ones, and of the
