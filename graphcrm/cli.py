@@ -265,8 +265,7 @@ def import_hubspot(store: Store, path: Path, stage_map: Path | None, dry_run: bo
 
 def _report(result: ImportResult, name: str) -> None:
     verb = "imported" if result.written else "would import (dry run, nothing written)"
-    note = words.left_alone(result.unchanged, result.counts)
-    click.echo(f"{name}: {verb}: {words.counted(result.counts)}" + (f"; {note}" if note else ""))
+    click.echo(f"{name}: {verb}: {words.imported(result.counts, result.unchanged)}")
 
 
 @main.command("demo")

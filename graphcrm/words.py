@@ -92,14 +92,15 @@ def counted(counts: dict[str, int]) -> str:
     return ", ".join(parts) or "nothing"
 
 
-def left_alone(unchanged: int, counts: dict[str, int]) -> str:
-    """What an import holding `counts` found there already as it would leave it (`unchanged`
-    records and ties, not written), in words; "" when none."""
+def imported(counts: dict[str, int], unchanged: int = 0) -> str:
+    """An import's summary (`counted`), with what it found there already as it would leave it
+    (`unchanged` records and ties, not written): "…; all of it was there already, as it is:
+    nothing changed"."""
     if not unchanged:
-        return ""
+        return counted(counts)
     if unchanged >= sum(counts.values()):
-        return "all of it was there already, as it is: nothing changed"
-    return f"{unchanged:,} of these were there already, as they are, and were left alone"
+        return f"{counted(counts)}; all of it was there already, as it is: nothing changed"
+    return f"{counted(counts)}; {unchanged:,} of these were there already, as they are, and were left alone"
 
 
 def roles(codes: tuple[str, ...] | list[str]) -> str:

@@ -148,8 +148,8 @@ def apply_plan(
     with store.exclusive():  # from the check to the last write: no other writer in between
         _check(store, plan, read_problems)
         with _paths_patched(store, plan):
-            plan.write(store, progress=progress)
-    return ImportResult(plan.counts, written=True, unchanged=plan.unchanged)
+            unchanged = plan.write(store, progress=progress)
+    return ImportResult(plan.counts, written=True, unchanged=unchanged)
 
 
 def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:

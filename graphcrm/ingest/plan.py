@@ -200,8 +200,6 @@ class Plan:
     absent: list[Absent] = field(default_factory=list)
     # How the CRM's pipeline stages map to buying stages (the user's --stage-map, else defaults).
     stages: StageMap = field(default_factory=StageMap)
-    # Set by `write`: how many records and ties were there already as it would leave them.
-    unchanged: int = 0
 
     def skip_row(self, row: dict[str, Any]) -> None:
         """Remember what a row left out for its problems would have defined."""
@@ -593,7 +591,7 @@ class Plan:
         """How many relationships the plan holds (a symmetric tie once)."""
         return sum(len(part) if isinstance(part, RelBlock) else 1 for part in self.parts)
 
-    def write(self, store: Store, progress: bool = True) -> None:
+    def write(self, store: Store, progress: bool = True) -> int:
         """Write nodes then relationships, `BATCH_ROWS` rows per transaction, holding the
         database's write lock; if a batch fails (or the import is interrupted), what the
         earlier batches wrote is undone (`Undo`) before the error goes on. Only a process killed
@@ -604,19 +602,21 @@ class Plan:
         (`Store.bulk_create`: FalkorDB's bulk protocol), several times faster; a failure
         part-way, even a `kill -9`, leaves the database as it was. Smaller imports gain little
         (well under a second) and keep the batches; so do imports into a much larger database,
-        which would be copied whole."""
+        which would be copied whole.
+
+        Returns how many records and ties the batches found there already as they would leave
+        them, and did not write (`Undo.changes`); 0 when written at once."""
         self._rel_keys.clear()  # only adding rows needs them (repeated ties): at M a million keys
         self._block_keys.clear()
         with store.exclusive():
             old = list(self._rels(known=True))  # between records there: few, unless a re-import
             held = handles(store, _ends(old))
             if self._bulk(store, old, held, progress):
-                return
+                return 0
             nodes = self.node_rows()
             undo = Undo.read(store, nodes, self.existing, list(map(_rel_row, old)), held)
             created = self.rel_count - len(old)
             nodes, new, old = undo.changes(nodes, old)
-            self.unchanged = len(undo.same) + sum(undo.kept)
 
             def creates() -> Iterator[tuple[str, list[Row]]]:
                 # asked for once the nodes are written: the handles of the new ones, and of the
@@ -640,6 +640,7 @@ class Plan:
                         "holds whole batches of this import; running it again completes it"
                     )
                 raise
+            return len(undo.same) + sum(undo.kept)
 
     def _bulk(self, store: Store, old: list[RelItem], held: dict[str, Any], progress: bool) -> bool:
         """Write the whole plan with `Store.bulk_create` when it is large enough to gain from it
