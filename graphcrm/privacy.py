@@ -194,6 +194,7 @@ def forget(store: Store, person_id: str, dry_run: bool = False) -> ForgetReport:
                 (queries.load("privacy/forget_asks", store.engine), {**params, "terms": terms}),
             ]
         )
+        store.drop_cache()  # the path search's arrays hold their id, kept answers their name
         try:
             files = store.compact()
         except StoreError as exc:  # the person is gone from the graph; say what is left on disk

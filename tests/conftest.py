@@ -23,6 +23,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ from graphcrm.store import Store, open_store
 # Commands started by tests stop their embedded server when they end (the CLI's default keeps it
 # 600 s for the next command: tests/test_keeper.py tests that).
 os.environ.setdefault("GRAPHCRM_KEEP_SERVER", "0")
+# What graphcrm keeps on this machine for a server's graph (`graphcrm.store.base.server_cache`)
+# goes to a folder of this run, not the user's ~/.cache.
+KEPT = os.environ["GRAPHCRM_CACHE"] = tempfile.mkdtemp(prefix="graphcrm-cache-")
 
 SEEDS = ("apex", "hidden-decider", "jinchang", "kissinger", "xuri")
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -76,10 +80,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop a Neo4j started for tests of which none ran here (another worker had them)."""
+    """Stop a Neo4j started for tests of which none ran here (another worker had them); remove
+    what graphcrm kept for the servers' graphs."""
     if started := _launched.pop("started", None):
         with contextlib.suppress(Exception):
             started().stop()
+    shutil.rmtree(KEPT, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -55,9 +55,11 @@ def contents(plan: Plan) -> tuple[Any, ...]:
     )
 
 
-def assert_same_plans(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def assert_same_plans(
+    path: Path, monkeypatch: pytest.MonkeyPatch, chunks: tuple[int, ...] = (1, 3, 50_000)
+) -> None:
     whole = plan_of(path, False, 0, monkeypatch)
-    for chunk_rows in (1, 3, 50_000):
+    for chunk_rows in chunks:
         assert plan_of(path, True, chunk_rows, monkeypatch) == whole, chunk_rows
 
 
@@ -133,11 +135,13 @@ def spoiled(folder: Path, name: str, rows: int, seed: int) -> None:
 def test_a_generated_sample_plans_the_same_in_columns(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Chunks of 3 rows put a row at each place in a chunk (a chunk of one row each, which the
+    # bad inputs and seeds above go through, took 3,600 of pandas' reads here: most of 12 s).
     generate(tmp_path, 600, 3_000, seed=seed)
-    assert_same_plans(tmp_path, monkeypatch)  # clean
+    assert_same_plans(tmp_path, monkeypatch, (3, 50_000))  # clean
     spoiled(tmp_path, "ties.csv", 300, seed)
     spoiled(tmp_path, "people.csv", 100, seed)
-    assert_same_plans(tmp_path, monkeypatch)
+    assert_same_plans(tmp_path, monkeypatch, (3, 50_000))
 
 
 def test_the_bulk_encoding_keeps_minus_zero() -> None:

@@ -467,7 +467,10 @@ def app(demo_db, tmp_path_factory):
     from graphcrm.web import create_app
 
     folder, _ = demo_db
-    uploads = tmp_path_factory.mktemp("uploads")
+    # two folders deep in a folder of its own: a name climbing out (`../`, `../../`) lands in
+    # it, which the upload tests search, instead of in the session's folder of every database
+    uploads = tmp_path_factory.mktemp("web") / "a" / "uploads"
+    uploads.mkdir(parents=True)
     os.environ.setdefault("GRAPHCRM_TODAY", "2026-11-23")
     app = create_app({"DB": folder, "TESTING": True, "UPLOAD_DIR": str(uploads)})
     yield app
@@ -608,7 +611,7 @@ def test_uploads_with_hostile_names_write_nothing_outside_their_folder(
     kept = app.extensions["graphcrm_store"].cache_dir
 
     def outside_uploads() -> set[Path]:
-        files = {p for p in uploads.parent.rglob("*") if kept is None or not p.is_relative_to(kept)}
+        files = {p for p in uploads.parent.parent.rglob("*") if kept is None or not p.is_relative_to(kept)}
         return files - set(uploads.rglob("*"))
 
     outside = outside_uploads()

@@ -23,6 +23,7 @@ from graphcrm.demo import seed_path
 from graphcrm.ingest import import_path
 from graphcrm.privacy import forget
 from graphcrm.store import open_store
+from graphcrm.store.base import server_cache
 from graphcrm.store.embedded import ServerInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,10 +97,14 @@ def test_a_bad_keep_setting_is_one_line(tmp_path):
     assert result.stderr == "error: GRAPHCRM_KEEP_SERVER='soon': expected a number of seconds, 0 or more\n"
 
 
-def test_the_path_arrays_are_kept_per_version_and_gone_after_forget(embedded_store, monkeypatch):
-    store = embedded_store
+def test_the_path_arrays_are_kept_per_version_and_gone_after_forget(store, db, monkeypatch):
+    """Beside an embedded database; for a server (Neo4j) in the user's cache on this machine,
+    where a new command loads them instead of reading the network (4 minutes at scale L)."""
     import_path(store, seed_path("jinchang"), progress=False)
     first = projection.network(store)
+    if store.engine == "neo4j":
+        assert store.cache_dir.parent == Path(os.environ["GRAPHCRM_CACHE"])
+        assert oct(store.cache_dir.stat().st_mode & 0o777) == "0o700"
     kept = store.cache_dir / projection._folder_name(first.version)
     assert sorted(p.name for p in kept.iterdir()) == [
         f"{n}.npy" for n in sorted(("contact", "ids", "org", "rep", "source", "start", "strength"))
@@ -109,7 +114,7 @@ def test_the_path_arrays_are_kept_per_version_and_gone_after_forget(embedded_sto
     def no_read(*args, **kwargs):
         raise AssertionError("read again")
 
-    with open_store(store.server.folder) as other:  # another process's store: loads, does not read
+    with open_store(db) as other:  # another process's store: loads, does not read
         monkeypatch.setattr(projection, "read_network", no_read)
         loaded = projection.network(other)
         assert loaded.ids == first.ids and (loaded.source == first.source).all()
@@ -118,8 +123,38 @@ def test_the_path_arrays_are_kept_per_version_and_gone_after_forget(embedded_sto
     assert not store.cache_dir.exists() or not any(store.cache_dir.iterdir())
 
 
+@pytest.mark.parametrize("setting", ["off", "0"])
+def test_nothing_is_kept_for_a_server_when_the_cache_is_off(neo4j_store, monkeypatch, setting):
+    monkeypatch.setenv("GRAPHCRM_CACHE", setting)
+    assert neo4j_store.cache_dir is None
+    import_path(neo4j_store, seed_path("jinchang"), progress=False)
+    version = projection.network(neo4j_store).version
+    monkeypatch.undo()
+    assert not (neo4j_store.cache_dir / projection._folder_name(version)).exists()
+
+
 @pytest.mark.parametrize("keep", ["0"])
 def test_with_no_keeping_the_server_ends_with_the_command(tmp_path, keep):
     db = tmp_path / "db"
     assert _graphcrm("stats", "--db", str(db), keep=keep).returncode == 0
     assert _server(db) is None
+
+
+def test_a_server_s_graphs_are_kept_apart_in_the_user_s_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("GRAPHCRM_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    one = server_cache("neo4j", "bolt://neo4j:secret@crm.example:7687", "")
+    assert one.parent == tmp_path / "graphcrm" and one.name.startswith("neo4j-")
+    assert one == server_cache("neo4j", "bolt://neo4j:other@crm.example:7687", "")  # the password aside
+    assert (
+        len(
+            {
+                one,
+                server_cache("neo4j", "bolt://crm.example:7688", ""),
+                server_cache("neo4j", "bolt://neo4j:secret@crm.example:7687", "sales"),
+            }
+        )
+        == 3
+    )
+    monkeypatch.setenv("GRAPHCRM_CACHE", "off")
+    assert server_cache("neo4j", "bolt://crm.example:7687", "") is None

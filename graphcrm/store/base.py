@@ -11,8 +11,11 @@ A row is a dict from column name to a plain value:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 import secrets
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -60,6 +63,27 @@ class QueryWrites(StoreError, InvalidValue):
 def redact_url(url: str) -> str:
     """The URL without a password, fit for messages and logs."""
     return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", url)
+
+
+CACHE_OFF = frozenset({"off", "0", "no", "none", "false"})
+
+
+def server_cache(engine: str, url: str, graph: str) -> Path | None:
+    """The folder on this machine where the graph `graph` of the server at `url` is kept
+    between commands: `$GRAPHCRM_CACHE` (off: none), else `$XDG_CACHE_HOME/graphcrm`, else
+    ~/.cache/graphcrm; one folder per server and graph, named by a hash of the two (the URL
+    without its password). Without it every command of the shell reads the whole introduction
+    network again: 4 minutes at scale L on Neo4j."""
+    setting = os.environ.get("GRAPHCRM_CACHE", "").strip()
+    if setting.lower() in CACHE_OFF:
+        return None
+    if setting:
+        root = Path(setting).expanduser()
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        root = Path(base) / "graphcrm"
+    name = hashlib.sha256(f"{engine}|{redact_url(url)}|{graph}".encode()).hexdigest()[:20]
+    return root / f"{engine}-{name}"
 
 
 def plain(value: Any) -> Any:
@@ -174,9 +198,16 @@ class Store(ABC):
 
     @property
     def cache_dir(self) -> Path | None:
-        """A private folder beside the database for what is worth keeping between processes
-        (the path search's arrays: `graphcrm.projection`), or None where there is none."""
+        """A private folder for what is worth keeping between processes (the path search's
+        arrays and the answers kept with them: `graphcrm.projection`), or None where there is
+        none. A server's is on this machine, in the user's cache (`server_cache`)."""
         return None
+
+    def drop_cache(self) -> None:
+        """Remove what `cache_dir` keeps (after `graphcrm forget`: it holds the forgotten's ids,
+        and answers naming them)."""
+        if self.cache_dir is not None:
+            shutil.rmtree(self.cache_dir, ignore_errors=True)
 
     def compact(self) -> str:
         """Rewrite the database's files so that deleted data is gone from disk (after

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import secrets
-import shutil
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,6 +32,7 @@ from graphcrm.store.base import (
     plain,
     redact_url,
     relationship_shape,
+    server_cache,
 )
 from graphcrm.store.embedded import EmbeddedServer
 from graphcrm.store.params import INT_LIMIT, check_keys, check_name, not_finite, nul_text, plain_kind, too_big
@@ -464,8 +464,6 @@ class FalkorDBStore(Store):
         The embedded database also waits until the old files are gone from its folder."""
         deadline = time.monotonic() + LOAD_TIMEOUT_S
         self._forget_queries()
-        if self.cache_dir is not None:  # the path search's arrays hold ids of the forgotten too
-            shutil.rmtree(self.cache_dir, ignore_errors=True)
         info = self._persistence()
         if not info.get("aof_enabled"):
             if not self._call(lambda: self._db.connection.config_get("save")).get("save"):
@@ -550,8 +548,11 @@ class FalkorDBStore(Store):
 
     @property
     def cache_dir(self) -> Path | None:
-        """`<folder>/cache` of the embedded database (its folder is private: 0700)."""
-        return None if self.server is None else self.server.folder / "cache"
+        """`<folder>/cache` of the embedded database (its folder is private: 0700); a server's
+        is in the user's cache (`server_cache`)."""
+        if self.server is None:
+            return server_cache(self.engine, self.url, self.graph_name)
+        return self.server.folder / "cache"
 
     def close(self) -> None:
         if self._db is not None:

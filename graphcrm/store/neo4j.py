@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import neo4j
@@ -23,6 +24,7 @@ from graphcrm.store.base import (
     plain,
     redact_url,
     relationship_shape,
+    server_cache,
 )
 from graphcrm.store.params import plain_params
 
@@ -109,6 +111,11 @@ class Neo4jStore(Store):
         for statement in queries.statements(queries.load("schema", self.engine)):
             with self._driver.session(database=self.database) as session:
                 session.run(statement).consume()
+
+    @property
+    def cache_dir(self) -> Path | None:
+        """In the user's cache on this machine (`server_cache`), per server and database."""
+        return server_cache(self.engine, self.url, self.database or "")
 
     def compact(self) -> str:
         """Nothing a client can do: Neo4j keeps deleted data in its transaction logs until they
