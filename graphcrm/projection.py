@@ -221,8 +221,12 @@ def network(store: Store) -> Network:
     an answer never mixes two versions: after a delete the engine may give a forgotten
     person's internal id to a new one, and ties would be pinned on the wrong person. Should
     writes keep landing, the last read (its people, and the ties among them: `read_network`)
-    is used, kept under the version read before it, so that the next call reads it again."""
+    is used, kept under the version read before it, so that the next call reads it again.
+    A version holding None (relationships being added in bulk, `Store.append`; a graph never
+    written) keeps nothing: the network is read for each call."""
     version = store.version()
+    if None in version:
+        return read_network(store, version)
     cached = _cache.get(store)
     if cached is not None and cached.version == version:
         return cached  # without the lock: a patch (below) waits for it, readers should not

@@ -155,6 +155,8 @@ def answer(store: Store, root: str | None = None) -> ReferralReport:
     type), so asking again costs one version query instead.
     """
     version = store.version()
+    if None in version:  # being added to in bulk (`Store.version`): nothing kept
+        return _answer(store, root)
     with _lock:
         kept_version, reports = _kept.get(store, (None, {}))
         if kept_version == version and root in reports:

@@ -367,3 +367,122 @@ def test_the_commands_go_in_order_and_a_refused_one_stops_the_rest():
     good.flush()
     good.close()
     assert sent == [0, 1, 2, 4, 5, 6, 7]
+
+
+# -- relationships added at once to the graph itself (`Store.append`) ------------------------------
+
+
+def without_ties(sample: Path, tmp_path: Path) -> Path:
+    """The sample's files but ties.csv: imported first, its ties then join records all there."""
+    folder = tmp_path / "no-ties"
+    folder.mkdir()
+    for path in sample.iterdir():
+        if path.name != "ties.csv":
+            (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def appended(
+    db: str, folders: list[Path], append_min: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, list[bool]]:
+    """(graph, whether each import added its relationships at once) of MINI, then `folders`."""
+    monkeypatch.setattr(plan_module, "APPEND_MIN_RELS", append_min)
+    monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)  # many commands
+    used: list[bool] = []
+    real = FalkorDBStore.append
+
+    def spy(self: FalkorDBStore, *args: Any, **kwargs: Any) -> bool:
+        used.append(real(self, *args, **kwargs))
+        return used[-1]
+
+    monkeypatch.setattr(FalkorDBStore, "append", spy)
+    try:
+        with open_store(db) as store:
+            import_path(store, MINI, progress=False)  # the database holds records
+            for folder in folders:
+                import_path(store, folder, progress=False)
+            assert None not in store.version()
+            return graph(store), used
+    finally:
+        monkeypatch.undo()
+
+
+def test_ties_added_at_once_to_a_database_holding_records_are_the_ties_in_batches(
+    engine, db, second_db, tmp_path, monkeypatch, sample
+):
+    """Many new relationships into a database holding records, too few to copy it whole, go in
+    with the bulk protocol into the graph itself: first those with a new end (the sample's
+    people, accounts, opportunities), then ties between records all there already (its
+    ties.csv, whose people are in): the graph of the batches."""
+    folders = [without_ties(sample, tmp_path), sample]
+    batches, used = appended(second_db if engine == "neo4j" else db + "-batches", folders, 10**9, monkeypatch)
+    assert used == []
+    if engine == "neo4j":
+        from tests.conftest import wipe
+
+        with open_store(db) as store:
+            wipe(store)
+    at_once, used = appended(db, folders, 1, monkeypatch)
+    # MINI into the empty database in batches; Neo4j has no bulk path: batches
+    assert used == ([True, True] if engine == "embedded" else [])
+    assert at_once == batches
+
+
+@pytest.mark.parametrize("fail", ["second-command", "interrupted", "version-after"])
+def test_ties_added_at_once_failing_part_way_leave_the_database_as_it_was(
+    embedded_store, monkeypatch, sample, fail
+):
+    """What the commands sent is undone, as batches are: the graph as it was, its version no
+    longer pending (the undo's writes move it), the lock free."""
+    store = embedded_store
+    import_path(store, MINI, progress=False)
+    before = snapshot(store)
+    monkeypatch.setattr(plan_module, "APPEND_MIN_RELS", 1)
+    monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)
+    real_commands, real_write = bulk.commands, store.write
+
+    def commands(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for n, command in enumerate(real_commands(*args, **kwargs)):
+            if fail != "version-after" and n == 1:
+                raise KeyboardInterrupt if fail == "interrupted" else RuntimeError("the engine failed")
+            yield command
+
+    def write(statements: Any) -> None:
+        if not statements and fail == "version-after":  # the version after the commands
+            monkeypatch.setattr(store, "write", real_write)
+            raise RuntimeError("the engine failed")
+        real_write(statements)
+
+    monkeypatch.setattr(bulk, "commands", commands)
+    monkeypatch.setattr(store, "write", write)
+    with pytest.raises(KeyboardInterrupt if fail == "interrupted" else RuntimeError):
+        import_path(store, sample, progress=False)
+    monkeypatch.undo()
+    assert snapshot(store) == before
+    assert None not in store.version()
+    assert not lock_held(store)
+
+
+def test_a_graph_left_mid_append_keeps_nothing_until_the_next_write(embedded_store, monkeypatch):
+    """A writer killed among its commands leaves a version marked pending: questions read the
+    network afresh (it holds the new tie) and keep nothing with that version, on disk or here;
+    the next write makes a version that keeps again."""
+    from graphcrm import projection
+    from graphcrm.ingest.plan import handles
+
+    store = embedded_store
+    import_path(store, MINI, progress=False)
+    projection.network(store)  # kept at this version
+    ends = handles(store, ["rep1", "p2"])
+    monkeypatch.setattr(store, "write", _raise(KeyboardInterrupt()))  # killed before the version after
+    with store.exclusive(), pytest.raises(KeyboardInterrupt):
+        store.append([bulk.BulkRel("KNOWS", "rep1", "p2", {"strength": 0.9}, True)], ends)
+    monkeypatch.undo()
+    assert store.version()[1] is None
+    network = projection.network(store)
+    assert network.tie_count == projection.read_network(store).tie_count  # the new tie, both ways
+    assert projection.network(store) is not network  # read again: nothing kept
+    assert not any(p.name.endswith("-None") for p in store.cache_dir.iterdir())
+    store.write([])
+    assert None not in store.version()
+    assert projection.network(store) is projection.network(store)  # kept again

@@ -139,7 +139,7 @@ class Store(ABC):
         batch = secrets.token_hex(12)
         with self.exclusive():
             self.write_lock.check()
-            touch = (queries.load("store/touch", self.engine), {"batch": batch})
+            touch = (queries.load("store/touch", self.engine), {"batch": batch, "pending": None})
             self._transaction([*statements, touch], batch)
 
     @property
@@ -172,9 +172,13 @@ class Store(ABC):
         return bool(rows) and rows[0].get("batch") == batch
 
     def version(self) -> tuple[Any, Any]:
-        """(created, version) of the graph: it changes with every write through `write`."""
+        """(created, version) of the graph: it changes with every write through `write`. The
+        version is None while relationships are added in bulk in the graph itself (`append`),
+        which the version does not count: nothing is kept with a version holding a None."""
         rows = self.run("store/version")
-        return (rows[0]["created"], rows[0]["version"]) if rows else (None, None)
+        if not rows:
+            return (None, None)
+        return (rows[0]["created"], None if rows[0]["pending"] else rows[0]["version"])
 
     def scan(self, query_name: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         """Rows of scalars only, as lists, for bulk reads: ints and strings as such, other
@@ -194,6 +198,19 @@ class Store(ABC):
         it was. None of `nodes` is in the graph. The caller holds the write lock (`exclusive`)
         and has checked the rows. False when this backend has no such path: nothing was written,
         and the caller writes in batches. `sent(nodes, relationships)` reports progress."""
+        return False
+
+    def append(
+        self,
+        rels: Iterable[BulkRel | BulkRels],
+        ends: Mapping[str, Any],
+        sent: Callable[[int], None] | None = None,
+    ) -> bool:
+        """Add `rels`, between nodes in the graph (`ends`: their handles, `import/handles`), to
+        the graph itself, faster than batches of Cypher; False when this backend has no such path
+        (nothing was written: the caller writes batches). Unlike `bulk_create`, a failure part-way
+        leaves what was sent: the caller undoes it, as it undoes batches. The caller holds the
+        write lock and has checked the rows; `sent(relationships)` reports progress."""
         return False
 
     @property

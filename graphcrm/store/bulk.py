@@ -173,14 +173,16 @@ class _Tokens:
 def commands(
     nodes: Iterable[BulkNode],
     rels: Iterable[BulkRel | BulkRels],
-    limit: int = COMMAND_BYTES,
+    limit: int | None = None,
     numbers: Callable[[], dict[str, int]] | None = None,
 ) -> Iterator[tuple[int, int, list[bytes], list[bytes]]]:
     """(node count, relationship count, node tokens, relationship tokens) of each GRAPH.BULK
-    command, nodes first; values are encoded as the commands are needed (the caller's rows are
-    read once, never all held as bytes). A relationship's ends are the server's numbers of its
-    nodes: counted in loading order from 0 (a new graph), or, when the nodes go into a graph that
-    holds some already, `numbers()`, read from the server once every node command was sent."""
+    command of about `limit` bytes (`COMMAND_BYTES`), nodes first; values are encoded as the
+    commands are needed (the caller's rows are read once, never all held as bytes). A
+    relationship's ends are the server's numbers of its nodes: counted in loading order from 0
+    (a new graph), or, when the nodes go into a graph that holds some already, `numbers()`,
+    read from the server once every node command was sent."""
+    limit = limit or COMMAND_BYTES  # read now: tests make commands small
     index: dict[str, int] = {}  # node id: the server's number for the node
     encoded = _Encoded()
     tokens = _Tokens()
@@ -457,7 +459,7 @@ def bulk_create(
         created, number = version
         for name, params in (
             ("import/bulk_version", {"created": created, "version": number or 0}),
-            ("store/touch", {"batch": batch or secrets.token_hex(12)}),
+            ("store/touch", {"batch": batch or secrets.token_hex(12), "pending": None}),
         ):
             graph.query(params_header(params) + queries.load(name, store.engine))
         store.write_lock.check()
@@ -469,6 +471,47 @@ def bulk_create(
         except Exception as again:  # the next writer deletes it (discard_scratch): the error is exc's
             exc.add_note(f"the scratch graph {scratch} is left for the next writer to delete ({again})")
         raise
+
+
+def append(
+    store: FalkorDBStore,
+    rels: Iterable[BulkRel | BulkRels],
+    ends: Mapping[str, int],
+    sent: Callable[[int], None] | None = None,
+) -> None:
+    """Add `rels`, between nodes the graph holds (`ends`: each id's internal id), to the store's
+    graph itself: GRAPH.BULK without BEGIN adds to the graph under its key, as it does to the
+    copy of `bulk_create`, without copying the database (at scale M, 170,000 relationships: 0.4 s
+    against 2.8 s in batches of Cypher). The caller holds the write lock and undoes what was sent
+    when this fails part-way, as it does after batches.
+
+    The commands write no version, so the version written just before them is marked `pending`
+    (cypher/store/touch.cypher) and `Store.version` gives None for it: nothing read while the
+    relationships go in is kept with a version, and a writer killed among the commands leaves a
+    graph that keeps nothing until the next write. The version goes up again after them."""
+    from graphcrm.store.base import BadParameter
+
+    token = secrets.token_hex(12)
+    store.write_lock.check()
+    touch = queries.load("store/touch", store.engine)
+    store._transaction([(touch, {"batch": token, "pending": token})], token)
+
+    def send(command: tuple[int, list[Any]]) -> None:
+        # never retried: a command the server ran before its connection broke would run twice
+        store._db.connection.execute_command("GRAPH.BULK", store.graph_name, *command[1])
+        if sent is not None:
+            sent(command[0])
+
+    sender = _Sender(send)
+    try:
+        for _, count, _, tokens in commands((), rels, numbers=lambda: dict(ends)):
+            sender((count, [0, count, 0, len(tokens), *tokens]))
+        sender.flush()
+    except _Unsupported as exc:  # as a batch of Cypher refuses it (`BadParameter`)
+        raise BadParameter(f"a value the database cannot take: {exc}") from exc
+    finally:
+        sender.close()
+    store.write([])  # the version again, no longer pending
 
 
 class _Sender:
