@@ -126,6 +126,14 @@ class Network:
             least[asked] = after
         return np.maximum(least * (1 - 1e-9) - 1e-12, 0.0).tolist()
 
+    def positions(self, ids: Sequence[str]) -> np.ndarray:
+        """The position of each of `ids`, -1 for one the network does not hold: pandas' index
+        of the ids, made once, looks 180,000 up in 30 ms, the dict (`position`) in 0.2 s."""
+        import pandas as pd  # where many are looked up: an import has it already
+
+        index = self._keep(("index",), lambda: pd.Index(self.ids, dtype=object))
+        return index.get_indexer(pd.Index(np.asarray(ids, dtype=object), copy=False)).astype(np.int64)
+
     def _keep(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """What `make` gives, kept for one warmth key per kind (`today` moves daily in a viewer
         that runs for days: the lists of a million ties are not kept for each day)."""
@@ -244,23 +252,21 @@ def network(store: Store) -> Network:
         return fresh
 
 
-def untied(store: Store, pairs: Sequence[tuple[str, str]]) -> list[bool] | None:
-    """For each (source id, target id), whether the network of the store's current version
-    holds no introduction tie (`NETWORK_TIES`) from the one to the other: every such tie
-    between people is in it, as (source, target). None where no network of this version is in
-    this process or beside the database (nothing is read to find out); False for an end it does
-    not hold (not a person). An import asks before merging ties, instead of looking each up
+def untied(store: Store, sources: Sequence[str], targets: Sequence[str]) -> list[bool] | None:
+    """For each pair (`sources[i]`, `targets[i]`: ids), whether the network of the store's
+    current version holds no introduction tie (`NETWORK_TIES`) from the one to the other: every
+    such tie between people is in it, as (source, target). None where no network of this version
+    is in this process or beside the database (nothing is read to find out); False for an end it
+    does not hold (not a person). An import asks before merging ties, instead of looking each up
     (`graphcrm.ingest.plan.Undo`). None too when so few pairs are asked that looking each up
     costs less than sorting the network's ties (`LOOKUP_PER_TIE`), or it holds none."""
     version = store.version()
     net = _cache.get(store)
     if net is None or net.version != version:
         net = _load(store.cache_dir, version)
-    if net is None or not net.tie_count or len(pairs) * LOOKUP_PER_TIE < net.tie_count:
+    if net is None or not net.tie_count or len(sources) * LOOKUP_PER_TIE < net.tie_count:
         return None
-    position, count = net.position, len(pairs)
-    source = np.fromiter((position.get(a, -1) for a, _ in pairs), dtype=np.int64, count=count)
-    target = np.fromiter((position.get(b, -1) for _, b in pairs), dtype=np.int64, count=count)
+    source, target = net.positions(sources), net.positions(targets)
     keys, tied = target * len(net.ids) + source, net.tie_keys
     found = tied[np.minimum(np.searchsorted(tied, keys), len(tied) - 1)] == keys
     held = (source >= 0) & (target >= 0)

@@ -326,7 +326,7 @@ def test_an_import_failing_part_way_undoes_ties_the_kept_network_shows_were_not_
     monkeypatch.setattr(plan_module, "BATCH_ROWS", 3)
     shown: list[list[bool] | None] = []
     untied = projection.untied
-    monkeypatch.setattr(projection, "untied", lambda s, pairs: shown.append(untied(s, pairs)) or shown[-1])
+    monkeypatch.setattr(projection, "untied", lambda s, *ends: shown.append(untied(s, *ends)) or shown[-1])
     real = Store.run_write
     batches: list[str] = []
 

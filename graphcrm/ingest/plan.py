@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 PERSON = ("Person",)
 _NONE = np.empty(0, np.int64)
 Row = dict[str, Any]
+# A stored relationship's key: (type, source id, target id, kind); what is there is matched by it.
+Key = tuple[str, str, str, str | None]
+KEY = ("type", "source", "target", "kind")  # its fields, as the undo's queries take them
 # A part of an import's writes (`Plan._write_parts`): its query, how many rows, and its batches
 # (a relationship type or None, and the rows), or one call writing it all (`Store.append`).
 Part = tuple[str, int, Iterable[tuple[str | None, list[Row]]] | Callable[[Callable[[int], None]], bool]]
@@ -832,7 +835,7 @@ class Undo:
 
     created: list[str]
     nodes: list[dict[str, Any]]
-    absent: list[dict[str, Any]]
+    absent: list[Key]
     before: list[dict[str, Any]]
     same: set[str] = field(default_factory=set)  # nodes there as the import would leave them
     fresh: list[bool] = field(default_factory=list)  # by merged row: none of it there yet
@@ -863,36 +866,37 @@ class Undo:
         stored = [_stored(row) for row in merged]
         keys = [key for keys in stored for key in keys]
         # an end not in the database (not looked up: `existing` None) has no ties there
-        by_type: dict[str, list[dict[str, Any]]] = {}
+        by_type: dict[str, list[Key]] = {}
         for k in _maybe_there(store, keys):
-            if k["source"] in held and k["target"] in held:
-                by_type.setdefault(k["type"], []).append(k)
+            if k[1] in held and k[2] in held:
+                by_type.setdefault(k[0], []).append(k)
 
-        def asked() -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+        def asked() -> Iterator[tuple[list[Key], dict[str, Any]]]:
             for kind, typed in by_type.items():  # a type at a time, the pairs as lists of handles
                 for chunk in _chunks(typed):
-                    a, b = [held[k["source"]] for k in chunk], [held[k["target"]] for k in chunk]
-                    kinds = [k["kind"] for k in chunk] if kind == "TIED_TO" else None
+                    a, b = [held[k[1]] for k in chunk], [held[k[2]] for k in chunk]
+                    kinds = [k[3] for k in chunk] if kind == "TIED_TO" else None
                     yield chunk, {"type": kind, "a": a, "b": b, "kinds": kinds}
 
         with _Ahead(store) as ahead:
-            before = [  # each by its place in the chunk: the answer names no ids (a third less to read)
-                {**chunk[row["i"]], "props": row["props"]}
+            there: dict[Key, dict[str, Any]] = {  # by the key's place in the chunk: the answer names no ids
+                chunk[row["i"]]: row["props"]
                 for chunk, params in ahead.ready(asked())
                 for row in store.run("import/undo_read_relationships", params)
-            ]
-        there: dict[tuple[Any, ...], dict[str, Any]] = {_key(row): row["props"] for row in before}
-        absent = [k for k in keys if _key(k) not in there]
+            }
         fresh: list[bool] = []
         kept: list[bool] = []
-        unchanged: set[tuple[Any, ...]] = set()
+        unchanged: set[Key] = set()
         for row, row_keys in zip(merged, stored, strict=True):
-            props = [there.get(_key(k)) for k in row_keys]
-            fresh.append(all(p is None for p in props))
+            props = [there.get(k) for k in row_keys]
+            fresh.append(props[-1] is None and props[0] is None)  # one or two keys
             kept.append(all(p is not None and _leaves(p, row["props"]) for p in props))
             if kept[-1]:
-                unchanged.update(map(_key, row_keys))
-        before = [row for row in before if _key(row) not in unchanged]  # not written: nothing to put back
+                unchanged.update(row_keys)
+        absent = [k for k in keys if k not in there]
+        before = [
+            {**dict(zip(KEY, k, strict=True)), "props": p} for k, p in there.items() if k not in unchanged
+        ]
         nodes = [row for row in nodes if row["id"] not in same]
         return cls(created, nodes, absent, before, same, fresh, kept)
 
@@ -913,7 +917,8 @@ class Undo:
     def apply(self, store: Store) -> None:
         """Put back what the import changed (each step in batches of one transaction)."""
         for chunk in _chunks(self.absent):
-            store.run_write("import/undo_delete_relationships", [{"rows": chunk}])
+            rows = [dict(zip(KEY, key, strict=True)) for key in chunk]
+            store.run_write("import/undo_delete_relationships", [{"rows": rows}])
         for chunk in _chunks(self.before):
             store.run_write("import/undo_restore_relationships", [{"rows": chunk}])
         for chunk in _chunks(self.created):
@@ -956,14 +961,10 @@ class _Ahead:
             yield waiting[0], waiting[1].result()
 
 
-def _stored(row: Row) -> list[dict[str, Any]]:
+def _stored(row: Row) -> list[Key]:
     """The keys of the relationships a relationship row is stored as: a symmetric tie both ways."""
-    key = {"type": row["type"], "source": row["source"], "target": row["target"], "kind": row["kind"]}
-    return (
-        [key, {**key, "source": row["target"], "target": row["source"]}]
-        if row["type"] in SYMMETRIC_TIES
-        else [key]
-    )
+    key = (row["type"], row["source"], row["target"], row["kind"])
+    return [key, (key[0], key[2], key[1], key[3])] if key[0] in SYMMETRIC_TIES else [key]
 
 
 def _leaves(there: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
@@ -978,26 +979,21 @@ def _leaves(there: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
     )
 
 
-def _key(row: Row) -> tuple[Any, ...]:
-    """A stored relationship's key (`_stored`), as one value: what is there is matched by it."""
-    return row["type"], row["source"], row["target"], row["kind"]
-
-
-def _maybe_there(store: Store, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _maybe_there(store: Store, keys: list[Key]) -> list[Key]:
     """The relationship keys an import must look up before merging them: all but the
     introduction ties that the path search's network, kept for this very version, shows are
     not there (`projection.untied`). An import of 100,000 new ties into scale M looked up
     185,000 keys, one by one, to find them absent: 3 s."""
-    network = [k for k in keys if k["type"] in NETWORK_TIES]
+    network = [k for k in keys if k[0] in NETWORK_TIES]
     if not network:
         return keys
     from graphcrm import projection  # numpy and pandas, loaded by the import already
 
-    untied = projection.untied(store, [(k["source"], k["target"]) for k in network])
+    untied = projection.untied(store, [k[1] for k in network], [k[2] for k in network])
     if untied is None:
         return keys
-    absent = {id(k) for k, free in zip(network, untied, strict=True) if free}
-    return [k for k in keys if id(k) not in absent]
+    absent = {k for k, free in zip(network, untied, strict=True) if free}
+    return [k for k in keys if k not in absent]
 
 
 def _grouped(rels: Iterable[RelItem]) -> list[tuple[str, list[RelItem]]]:
