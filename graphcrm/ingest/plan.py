@@ -639,7 +639,7 @@ class Plan:
 
             def appends(sent: Callable[[int], None]) -> bool:
                 rels = chain(self.bulk_rels(), map(_bulk_rel, new))
-                if not store.append(rels, ends()):  # its progress counts symmetric ties twice
+                if not store.append(rels, ends()):
                     return False
                 sent(created + len(new))
                 return True

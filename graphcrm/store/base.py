@@ -200,17 +200,12 @@ class Store(ABC):
         and the caller writes in batches. `sent(nodes, relationships)` reports progress."""
         return False
 
-    def append(
-        self,
-        rels: Iterable[BulkRel | BulkRels],
-        ends: Mapping[str, Any],
-        sent: Callable[[int], None] | None = None,
-    ) -> bool:
+    def append(self, rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, Any]) -> bool:
         """Add `rels`, between nodes in the graph (`ends`: their handles, `import/handles`), to
         the graph itself, faster than batches of Cypher; False when this backend has no such path
         (nothing was written: the caller writes batches). Unlike `bulk_create`, a failure part-way
         leaves what was sent: the caller undoes it, as it undoes batches. The caller holds the
-        write lock and has checked the rows; `sent(relationships)` reports progress."""
+        write lock and has checked the rows."""
         return False
 
     @property

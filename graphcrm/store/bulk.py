@@ -477,7 +477,6 @@ def append(
     store: FalkorDBStore,
     rels: Iterable[BulkRel | BulkRels],
     ends: Mapping[str, int],
-    sent: Callable[[int], None] | None = None,
 ) -> None:
     """Add `rels`, between nodes the graph holds (`ends`: each id's internal id), to the store's
     graph itself: GRAPH.BULK without BEGIN adds to the graph under its key, as it does to the
@@ -496,16 +495,14 @@ def append(
     touch = queries.load("store/touch", store.engine)
     store._transaction([(touch, {"batch": token, "pending": token})], token)
 
-    def send(command: tuple[int, list[Any]]) -> None:
+    def send(command: list[Any]) -> None:
         # never retried: a command the server ran before its connection broke would run twice
-        store._db.connection.execute_command("GRAPH.BULK", store.graph_name, *command[1])
-        if sent is not None:
-            sent(command[0])
+        store._db.connection.execute_command("GRAPH.BULK", store.graph_name, *command)
 
     sender = _Sender(send)
     try:
         for _, count, _, tokens in commands((), rels, numbers=lambda: dict(ends)):
-            sender((count, [0, count, 0, len(tokens), *tokens]))
+            sender([0, count, 0, len(tokens), *tokens])
         sender.flush()
     except _Unsupported as exc:  # as a batch of Cypher refuses it (`BadParameter`)
         raise BadParameter(f"a value the database cannot take: {exc}") from exc
