@@ -637,7 +637,7 @@ class Plan:
             def creates() -> Iterator[tuple[str, list[Row]]]:
                 yield from _typed_batches(self._created(new), ends())
 
-            def appends(sent: Callable[[int], None]) -> bool:
+            def added_at_once(sent: Callable[[int], None]) -> bool:
                 rels = chain(self.bulk_rels(), map(_bulk_rel, new))
                 if not store.append(rels, ends()):
                     return False
@@ -647,7 +647,7 @@ class Plan:
             at_once = self.appends(store, created + len(new))
             parts: tuple[Part, ...] = (
                 ("import/merge_nodes", len(nodes), [(None, rows) for rows in _chunks(nodes)]),
-                ("import/create_relationships", created + len(new), appends if at_once else creates()),
+                ("import/create_relationships", created + len(new), added_at_once if at_once else creates()),
                 ("import/merge_relationships", len(old), _typed_batches(_grouped(old), held)),
             )
             try:
