@@ -231,10 +231,15 @@ def network(store: Store) -> Network:
     writes keep landing, the last read (its people, and the ties among them: `read_network`)
     is used, kept under the version read before it, so that the next call reads it again.
     A version holding None (relationships being added in bulk, `Store.append`; a graph never
-    written) keeps nothing: the network is read for each call."""
+    written) keeps nothing: the network is read for each call, one read at a time (at scale L
+    a read holds gigabytes, and a viewer's questions come in several threads at once)."""
     version = store.version()
     if None in version:
-        return read_network(store, version)
+        with _lock:
+            version = store.version()
+            if None in version:
+                return read_network(store, version)
+        return network(store)  # the version moved on while this waited
     cached = _cache.get(store)
     if cached is not None and cached.version == version:
         return cached  # without the lock: a patch (below) waits for it, readers should not

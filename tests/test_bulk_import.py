@@ -10,6 +10,7 @@ bulk path: the same calls write in batches, and give the same graph.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from bench.generate import SCALES, generate
-from graphcrm import edits
+from graphcrm import edits, queries
 from graphcrm.demo import seed_names, seed_path
 from graphcrm.ingest import plan as plan_module
 from graphcrm.ingest.files import InvalidInput, import_path
@@ -489,3 +490,32 @@ def test_a_graph_left_mid_append_keeps_nothing_until_the_next_write(embedded_sto
     store.write([])
     assert None not in store.version()
     assert projection.network(store) is projection.network(store)  # kept again
+
+
+def test_questions_asked_at_once_while_ties_go_in_read_the_network_one_at_a_time(embedded_store, monkeypatch):
+    """A version marked pending keeps nothing, so each question reads the network: a viewer's
+    threads asking at once read it one after the other, not all at once (at L, gigabytes each)."""
+    from graphcrm import projection
+
+    store = embedded_store
+    import_path(store, MINI, progress=False)
+    store._transaction([(queries.load("store/touch", store.engine), {"batch": "b", "pending": "b"})], "b")
+    assert store.version()[1] is None
+    reading, most, real = [0], [0], projection.read_network
+
+    def read(*args: Any, **kwargs: Any) -> Any:
+        reading[0] += 1
+        most[0] = max(most[0], reading[0])
+        try:
+            time.sleep(0.05)  # long enough for the others to arrive: not a timing assertion
+            return real(*args, **kwargs)
+        finally:
+            reading[0] -= 1
+
+    monkeypatch.setattr(projection, "read_network", read)
+    threads = [threading.Thread(target=projection.network, args=(store,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
