@@ -131,8 +131,7 @@ class Network:
         of the ids, made once, looks 180,000 up in 30 ms, the dict (`position`) in 0.2 s."""
         import pandas as pd  # where many are looked up: an import has it already
 
-        index = self._keep(("index",), lambda: pd.Index(self.ids, dtype=object))
-        return index.get_indexer(pd.Index(np.asarray(ids, dtype=object), copy=False)).astype(np.int64)
+        return _positions(self._keep(("index",), lambda: pd.Index(self.ids, dtype=object)), ids)
 
     def _keep(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """What `make` gives, kept for one warmth key per kind (`today` moves daily in a viewer
@@ -377,7 +376,7 @@ def keep_written(
     count = len(ties.types)
     ways = np.fromiter(map(_WAYS.get, ties.types, itertools.repeat(0)), dtype=np.int8, count=count)
     # each id of the table looked up once (-1: no person), not each end of a million ties
-    at = people_at.get_indexer(pd.Index(np.asarray(ties.sources.names, dtype=object), copy=False))
+    at = _positions(people_at, ties.sources.names)
     source, target = at[ties.sources.codes], at[ties.targets.codes]
     keep = ((ways > 0) & (source >= 0) & (target >= 0)).nonzero()[0]
     kind, source, target = ways[keep], source[keep].astype(np.int64), target[keep].astype(np.int64)
@@ -397,7 +396,7 @@ def keep_written(
         (target[back], source[back], strength[back], contact[back], org[back]),
     ]
     if before is not None:  # its ties, from its positions to ours
-        moved = people_at.get_indexer(pd.Index(before.ids, dtype=object)).astype(np.int64)
+        moved = _positions(people_at, before.ids)
         into = np.repeat(np.arange(len(before.ids)), np.diff(before.start))
         parts.append((moved[before.source], moved[into], before.strength, before.contact, before.org))
     sources, targets, strengths, contacts, orgs = map(np.concatenate, zip(*parts, strict=True))
@@ -657,6 +656,13 @@ def _save(cache: Path | None, network: Network) -> None:
 def default_strength(tie_type: str, settings: Settings) -> float:
     """The strength of a tie with none recorded: a reports-to tie's is a setting, any other 0.5."""
     return settings.org_chart_strength if tie_type in ORG_TIES else DEFAULT_STRENGTH
+
+
+def _positions(index: Any, ids: Sequence[str]) -> np.ndarray:
+    """The place of each of `ids` in the pandas index `index` of unique ids, -1 where absent."""
+    import pandas as pd
+
+    return index.get_indexer(pd.Index(np.asarray(ids, dtype=object), copy=False)).astype(np.int64)
 
 
 def _key_lookup(keys: list[Any]) -> Any:

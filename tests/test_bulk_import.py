@@ -392,9 +392,9 @@ def appended(
     used: list[bool] = []
     real = FalkorDBStore.append
 
-    def spy(self: FalkorDBStore, *args: Any, **kwargs: Any) -> bool:
-        used.append(real(self, *args, **kwargs))
-        return used[-1]
+    def spy(self: FalkorDBStore, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        used.append(True)
 
     monkeypatch.setattr(FalkorDBStore, "append", spy)
     try:

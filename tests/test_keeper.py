@@ -158,3 +158,11 @@ def test_a_server_s_graphs_are_kept_apart_in_the_user_s_cache(monkeypatch, tmp_p
     )
     monkeypatch.setenv("GRAPHCRM_CACHE", "off")
     assert server_cache("neo4j", "bolt://crm.example:7687", "") is None
+    monkeypatch.delenv("GRAPHCRM_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", _raise_runtime)  # a service's user with no home folder
+    assert server_cache("neo4j", "bolt://crm.example:7687", "") is None
+
+
+def _raise_runtime() -> Path:
+    raise RuntimeError("Could not determine home directory.")

@@ -43,7 +43,7 @@ Key = tuple[str, str, str, str | None]
 KEY = ("type", "source", "target", "kind")  # its fields, as the undo's queries take them
 # A part of an import's writes (`Plan._write_parts`): its query, how many rows, and its batches
 # (a relationship type or None, and the rows), or one call writing it all (`Store.append`).
-Part = tuple[str, int, Iterable[tuple[str | None, list[Row]]] | Callable[[Callable[[int], None]], bool]]
+Part = tuple[str, int, Iterable[tuple[str | None, list[Row]]] | Callable[[Callable[[int], None]], None]]
 BATCH_ROWS = 5000
 # From this many rows (nodes and relationships), an import is written at once (`Plan.write`,
 # `Store.bulk_create`), below it in batches of `BATCH_ROWS`; at once only into a database holding
@@ -637,12 +637,9 @@ class Plan:
             def creates() -> Iterator[tuple[str, list[Row]]]:
                 yield from _typed_batches(self._created(new), ends())
 
-            def added_at_once(sent: Callable[[int], None]) -> bool:
-                rels = chain(self.bulk_rels(), map(_bulk_rel, new))
-                if not store.append(rels, ends()):
-                    return False
+            def added_at_once(sent: Callable[[int], None]) -> None:
+                store.append(chain(self.bulk_rels(), map(_bulk_rel, new)), ends())
                 sent(created + len(new))
-                return True
 
             at_once = self.appends(store, created + len(new))
             parts: tuple[Part, ...] = (
@@ -783,8 +780,8 @@ class Plan:
         all its rows share, None for nodes, and the rows), a transaction each, in order. The next
         batch of a part is made ready while the server writes this one (`_Ahead`); a part's
         first batch is asked for only once the part before is written (`write` reads the new
-        nodes' handles then). A part may instead be written by one call (`Store.append`), given
-        how to report progress; only where the store writes in bulk (`Store.writes_in_bulk`)."""
+        nodes' handles then). A part may instead be one call writing it all (`Store.append`),
+        given how to report progress."""
         with _progress(sum(count for _, count, _ in parts), progress) as bar, _Ahead(store) as ahead:
 
             def sent(rels: int) -> None:
@@ -792,8 +789,7 @@ class Plan:
 
             for name, _, batches in parts:
                 if callable(batches):
-                    if not batches(sent):
-                        raise RuntimeError(f"{store.engine} cannot add relationships at once")
+                    batches(sent)
                     continue
                 for kind, params in ahead.ready((kind, {"rows": batch}) for kind, batch in batches):
                     store.run_write(name, [params], branch=kind)

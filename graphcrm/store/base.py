@@ -77,11 +77,14 @@ def server_cache(engine: str, url: str, graph: str) -> Path | None:
     setting = os.environ.get("GRAPHCRM_CACHE", "").strip()
     if setting.lower() in CACHE_OFF:
         return None
-    if setting:
-        root = Path(setting).expanduser()
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        root = Path(base) / "graphcrm"
+    try:
+        if setting:
+            root = Path(setting).expanduser()
+        else:
+            base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+            root = Path(base) / "graphcrm"
+    except RuntimeError:  # no home folder to be found (a service's user): nothing kept
+        return None
     name = hashlib.sha256(f"{engine}|{redact_url(url)}|{graph}".encode()).hexdigest()[:20]
     return root / f"{engine}-{name}"
 
@@ -200,13 +203,12 @@ class Store(ABC):
         and the caller writes in batches. `sent(nodes, relationships)` reports progress."""
         return False
 
-    def append(self, rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, Any]) -> bool:
+    def append(self, rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, Any]) -> None:
         """Add `rels`, between nodes in the graph (`ends`: their handles, `import/handles`), to
-        the graph itself, faster than batches of Cypher; False when this backend has no such path
-        (nothing was written: the caller writes batches). Unlike `bulk_create`, a failure part-way
-        leaves what was sent: the caller undoes it, as it undoes batches. The caller holds the
-        write lock and has checked the rows."""
-        return False
+        the graph itself, faster than batches of Cypher; only where `writes_in_bulk`. Unlike
+        `bulk_create`, a failure part-way leaves what was sent: the caller undoes it, as it
+        undoes batches. The caller holds the write lock and has checked the rows."""
+        raise NotImplementedError(f"{self.engine} writes relationships in batches")
 
     @property
     def cache_dir(self) -> Path | None:

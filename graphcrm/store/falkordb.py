@@ -419,14 +419,13 @@ class FalkorDBStore(Store):
         key = self.lock_key
         self._call(lambda: self._db.connection.eval(_RELEASE, 1, key, holder))
 
-    def append(self, rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, Any]) -> bool:
+    def append(self, rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, Any]) -> None:
         """FalkorDB's bulk protocol into the graph itself (`graphcrm.store.bulk.append`)."""
         from graphcrm.store import bulk
 
         if self.write_lock.holder is None:
             raise RuntimeError("append needs the write lock held (Store.exclusive)")
         bulk.append(self, rels, ends)
-        return True
 
     def bulk_create(
         self,
