@@ -126,7 +126,7 @@ class Network:
             least[asked] = after
         return np.maximum(least * (1 - 1e-9) - 1e-12, 0.0).tolist()
 
-    def positions(self, ids: Sequence[str]) -> np.ndarray:
+    def positions(self, ids: Sequence[str] | np.ndarray) -> np.ndarray:
         """The position of each of `ids`, -1 for one the network does not hold: pandas' index
         of the ids, made once, looks 180,000 up in 30 ms, the dict (`position`) in 0.2 s."""
         import pandas as pd  # where many are looked up: an import has it already
@@ -256,25 +256,34 @@ def network(store: Store) -> Network:
         return fresh
 
 
-def untied(store: Store, sources: Sequence[str], targets: Sequence[str]) -> list[bool] | None:
-    """For each pair (`sources[i]`, `targets[i]`: ids), whether the network of the store's
-    current version holds no introduction tie (`NETWORK_TIES`) from the one to the other: every
-    such tie between people is in it, as (source, target). None where no network of this version
-    is in this process or beside the database (nothing is read to find out); False for an end it
-    does not hold (not a person). An import asks before merging ties, instead of looking each up
-    (`graphcrm.ingest.plan.Undo`). None too when so few pairs are asked that looking each up
-    costs less than sorting the network's ties (`LOOKUP_PER_TIE`), or it holds none."""
+def untied(
+    store: Store,
+    sources: Sequence[Any] | np.ndarray,
+    targets: Sequence[Any] | np.ndarray,
+    names: Sequence[str] | None = None,
+) -> np.ndarray | None:
+    """For each pair (`sources[i]`, `targets[i]`: ids; with `names`, their places in it, as an
+    import numbers ids), whether the network of the store's current version holds no
+    introduction tie (`NETWORK_TIES`) from the one to the other: every such tie between people
+    is in it, as (source, target). None where no network of this version is in this process or
+    beside the database (nothing is read to find out); False for an end it does not hold (not a
+    person). An import asks before merging ties, instead of looking each up
+    (`graphcrm.ingest.plan`). None too when so few pairs are asked that looking each up costs
+    less than sorting the network's ties (`LOOKUP_PER_TIE`), or it holds none."""
     version = store.version()
     net = _cache.get(store)
     if net is None or net.version != version:
         net = _load(store.cache_dir, version)
     if net is None or not net.tie_count or len(sources) * LOOKUP_PER_TIE < net.tie_count:
         return None
-    source, target = net.positions(sources), net.positions(targets)
+    if names is None:
+        source, target = net.positions(sources), net.positions(targets)
+    else:  # each id looked up once, however many ties name it
+        places = net.positions(names)
+        source, target = places[np.asarray(sources, np.int64)], places[np.asarray(targets, np.int64)]
     keys, tied = target * len(net.ids) + source, net.tie_keys
     found = tied[np.minimum(np.searchsorted(tied, keys), len(tied) - 1)] == keys
-    held = (source >= 0) & (target >= 0)
-    return (held & ~found).tolist()
+    return (source >= 0) & (target >= 0) & ~found
 
 
 def remembered[T](
@@ -658,7 +667,7 @@ def default_strength(tie_type: str, settings: Settings) -> float:
     return settings.org_chart_strength if tie_type in ORG_TIES else DEFAULT_STRENGTH
 
 
-def _positions(index: Any, ids: Sequence[str]) -> np.ndarray:
+def _positions(index: Any, ids: Sequence[str] | np.ndarray) -> np.ndarray:
     """The place of each of `ids` in the pandas index `index` of unique ids, -1 where absent."""
     import pandas as pd
 

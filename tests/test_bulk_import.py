@@ -386,17 +386,18 @@ def without_ties(sample: Path, tmp_path: Path) -> Path:
 def appended(
     db: str, folders: list[Path], append_min: int, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Any, list[bool]]:
-    """(graph, whether each import added its relationships at once) of MINI, then `folders`."""
+    """(graph, how each import after MINI that added its relationships at once made them: "ahead"
+    while the rest was written, or "then") of MINI, then `folders`."""
     monkeypatch.setattr(plan_module, "APPEND_MIN_RELS", append_min)
     monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)  # many commands
-    used: list[bool] = []
-    real = FalkorDBStore.append
+    used: list[str] = []
+    real = bulk.append
 
-    def spy(self: FalkorDBStore, *args: Any, **kwargs: Any) -> None:
-        real(self, *args, **kwargs)
-        used.append(True)
+    def spy(store: FalkorDBStore, rels: Any, ends: Any, made: Any = None) -> None:
+        real(store, rels, ends, made)
+        used.append("then" if made is None else "ahead")
 
-    monkeypatch.setattr(FalkorDBStore, "append", spy)
+    monkeypatch.setattr(bulk, "append", spy)
     try:
         with open_store(db) as store:
             import_path(store, MINI, progress=False)  # the database holds records
@@ -422,24 +423,30 @@ def test_ties_added_at_once_to_a_database_holding_records_are_the_ties_in_batche
     """Many new relationships into a database holding records, too few to copy it whole, go in
     with the bulk protocol into the graph itself: first those with a new end (the sample's
     people, accounts, opportunities), then ties between records all there already (its
-    ties.csv, whose people are in): the graph of the batches. (Neo4j has no such path: its
-    imports are batches, which `tests/test_engines_agree.py` holds to the same graph.)"""
+    ties.csv, whose people are in, encoded while the people are written): the graph of the
+    batches. (Neo4j has no such path: its imports are batches, which
+    `tests/test_engines_agree.py` holds to the same graph.)"""
     folders = [without_ties(small_sample, tmp_path), small_sample]
     batches, used = appended(str(tmp_path / "batches"), folders, 10**9, monkeypatch)
     assert used == []
     at_once, used = appended(str(tmp_path / "at-once"), folders, 1, monkeypatch)
-    assert used == [True, True]  # MINI into the empty database: batches
+    assert used == ["then", "ahead"]  # MINI into the empty database: batches
     assert at_once == batches
 
 
+@pytest.mark.parametrize("ahead", [False, True], ids=["then", "ahead"])
 @pytest.mark.parametrize("fail", ["second-command", "interrupted", "version-after"])
 def test_ties_added_at_once_failing_part_way_leave_the_database_as_it_was(
-    embedded_store, monkeypatch, small_sample, fail
+    embedded_store, monkeypatch, small_sample, tmp_path, fail, ahead
 ):
     """What the commands sent is undone, as batches are: the graph as it was, its version no
-    longer pending (the undo's writes move it), the lock free."""
+    longer pending (the undo's writes move it), the lock free. Also where the commands were
+    made while the people were written (`ahead`: every end there), by a thread of their own,
+    which ends with the import."""
     store = embedded_store
     import_path(store, MINI, progress=False)
+    if ahead:
+        import_path(store, without_ties(small_sample, tmp_path), progress=False)
     before = snapshot(store)
     monkeypatch.setattr(plan_module, "APPEND_MIN_RELS", 1)
     monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**12)  # many commands
@@ -465,6 +472,7 @@ def test_ties_added_at_once_failing_part_way_leave_the_database_as_it_was(
     assert snapshot(store) == before
     assert None not in store.version()
     assert not lock_held(store)
+    assert not [t for t in threading.enumerate() if t.name == "graphcrm-encoder"]
 
 
 def test_a_graph_left_mid_append_keeps_nothing_until_the_next_write(embedded_store, monkeypatch):

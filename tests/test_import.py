@@ -254,5 +254,5 @@ def test_a_re_import_failing_part_way_leaves_the_changed_records_as_they_were(st
     graph = snapshot(store)
     with batches_written(store, fail_at=1) as written, pytest.raises(RuntimeError, match="went away"):
         import_path(store, changed_mini(tmp_path), progress=False)
-    assert written[0][0].startswith("// Merge nodes")  # p1's, then the undo's batches
-    assert snapshot(store) == graph
+    assert written[0][0].startswith("// An import's nodes that are in the database already")  # p1's
+    assert snapshot(store) == graph  # after the undo's batches

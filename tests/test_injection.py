@@ -150,6 +150,8 @@ def test_text_with_nul_is_refused_naming_the_parameter_and_nothing_is_written(pr
     [
         (2**63, r"^parameter \$x: a whole number of 64 bits"),
         (-(2**63) - 1, r"^parameter \$x: a whole number of 64 bits"),
+        ([1, 2**63], r"^parameter \$x: a whole number of 64 bits"),  # a list of whole numbers: at once
+        ([-(2**63) - 1, 0], r"^parameter \$x: a whole number of 64 bits"),
         (float("nan"), r"^parameter \$x: nan is not a finite number"),
         (float("inf"), r"^parameter \$x: inf is not a finite number"),
         (b"bytes", r"^parameter \$x: cannot send a bytes value"),
@@ -167,6 +169,8 @@ def test_values_the_engine_would_change_are_refused(probe, value, message):
 def test_edge_numbers_round_trip(probe):
     values = [2**63 - 1, -(2**63), 0, -0.0, 1e308, 5e-324, 0.1, True, False, None]
     assert probe.read("RETURN $x AS x", {"x": values}) == [{"x": values}]
+    whole = [2**63 - 1, -(2**63), 0, 7]  # whole numbers only: written at once
+    assert probe.read("RETURN $x AS x", {"x": whole}) == [{"x": whole}]
 
 
 @pytest.mark.parametrize("name", ["a b", "x RETURN 1 //", "1x", "é", "x`y", "", "x=1 MATCH (n) DELETE n //"])

@@ -16,7 +16,7 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,8 @@ BULK_COPY_MAX = 3.0
 # written in batches adds them with the bulk protocol instead, in the graph itself (`Store.append`):
 # at M, 170,000 relationships in 0.4 s against 2.8 s. Below it, batches (a few tenths of a second).
 APPEND_MIN_RELS = 20_000
+# How many of the undo's reads run at once (`Undo.read`): the server reads on several threads.
+READERS = 4
 STAGE_TOLERANCE = 0.5  # percentage points
 
 
@@ -177,6 +179,8 @@ _ENDS = ("source", "target")
 # A tie's key in a block (`Plan.add_block`): its type's number, then its ends' (the lower first for
 # a symmetric tie), in one number of 64 bits.
 _TYPE_NUMBER = {kind: i for i, kind in enumerate(TIE_TYPES)}
+_NETWORK_CODES = [i for kind, i in _TYPE_NUMBER.items() if kind in NETWORK_TIES]
+_SYMMETRIC_CODES = [_TYPE_NUMBER[kind] for kind in SYMMETRIC_TIES]
 _END_BITS = 29  # ids a plan may number: 536 million
 
 
@@ -200,6 +204,9 @@ class Plan:
     _block_types: set[str] = field(default_factory=set)
     _item_types: set[str] = field(default_factory=set)
     _held: np.ndarray | None = None  # by id number, whether it is in the database (`existing`)
+    # By block (its `id`), the rows between records there that the kept network shows are not
+    # there: created, not merged (`_rule_out`); set under the write lock, for one write.
+    _ruled: dict[int, np.ndarray] = field(default_factory=dict)
     # Rows with problems are left out; what they name is not reported again as missing.
     skipped_ids: set[str] = field(default_factory=set)
     # False when a whole file could not be read: references cannot be judged then.
@@ -540,7 +547,9 @@ class Plan:
         new: list[RelItem] = []
         if store is not None:
             held = handles(store, _ends(old))
-            undo = Undo.read(store, nodes, self.existing, list(map(_rel_row, old)), held)
+            undo, _ = Undo.read(
+                store, list(self.nodes), lambda: nodes, self.existing, [*map(_rel_row, old)], held
+            )
             nodes, new, old = undo.changes(nodes, old)
         return nodes, [*map(_rel_row, chain(self._rels(known=False), new))], [*map(_rel_row, old)]
 
@@ -589,9 +598,10 @@ class Plan:
         existing = self.existing
         if existing is None or not existing:  # not looked up: every tie is merged; none there: created
             return range(len(block)) if (existing is None) is known else ()
-        if self._held is None or len(self._held) != len(self.ids.names):
-            self._held = self.ids.mask(existing.__contains__)
-        both = block.rows(self._held, end=False)
+        both = block.rows(self._held_mask(), end=False)
+        ruled = self._ruled.get(id(block))
+        if ruled is not None:
+            both = np.setdiff1d(both, ruled, assume_unique=True)
         if known:
             return both.tolist()
         return np.setdiff1d(np.arange(len(block)), both, assume_unique=True).tolist()
@@ -619,46 +629,81 @@ class Plan:
         self._rel_keys.clear()  # only adding rows needs them (repeated ties): at M a million keys
         self._block_keys.clear()
         with store.exclusive():
-            old = list(self._rels(known=True))  # between records there: few, unless a re-import
-            held = handles(store, _ends(old))
-            if self._bulk(store, old, held, progress):
+            if self._bulk(store, progress):
                 return 0
-            nodes = self.node_rows()
-            undo = Undo.read(store, nodes, self.existing, list(map(_rel_row, old)), held)
-            created = self.rel_count - len(old)
-            nodes, new, old = undo.changes(nodes, old)
-
-            def ends() -> dict[str, Any]:
-                # asked for once the nodes are written: the handles of the new ones, and of the
-                # other ends of their ties
-                held.update(handles(store, self._all_ends() - held.keys()))
-                return held
-
-            def creates() -> Iterator[tuple[str, list[Row]]]:
-                yield from _typed_batches(self._created(new), ends())
-
-            def added_at_once(sent: Callable[[int], None]) -> None:
-                store.append(chain(self.bulk_rels(), map(_bulk_rel, new)), ends())
-                sent(created + len(new))
-
-            at_once = self.appends(store, created + len(new))
-            parts: tuple[Part, ...] = (
-                ("import/merge_nodes", len(nodes), [(None, rows) for rows in _chunks(nodes)]),
-                ("import/create_relationships", created + len(new), added_at_once if at_once else creates()),
-                ("import/merge_relationships", len(old), _typed_batches(_grouped(old), held)),
-            )
             try:
+                return self._write_batches(store, progress)
+            finally:
+                self._ruled.clear()
+
+    def _write_batches(self, store: Store, progress: bool) -> int:
+        """`write` in batches, under the lock: the nodes there already by handle, the new ones
+        merged, then the relationships; those to create at once where `appends`, made ready
+        while the rest is written when none has a new end (`Store.appending`)."""
+        self._rule_out(store)
+        # between records there, few unless a re-import: the items, then the blocks' rows, which
+        # `_rule_out` asked the kept network about already (where it was, `Undo.read` would not)
+        old = [part for part in self.parts if isinstance(part, RelItem) and self._known(part)]
+        asked = [
+            rel
+            for part in self.parts
+            if isinstance(part, RelBlock)
+            for rel in part.items(self._rows(part, True))
+        ]
+        old += asked
+        held = handles(store, _ends(old) | (self.nodes.keys() & (self.existing or ())))
+        undo, nodes = Undo.read(
+            store, list(self.nodes), self.node_rows, self.existing, list(map(_rel_row, old)), held, len(asked)
+        )
+        undo.ruled_out = self._ruled_keys
+        count = self.rel_count - len(old)  # to create: those with a new end or ruled out, and `new`
+        nodes, new, old = undo.changes(nodes, old)
+        count += len(new)
+
+        def ends() -> dict[str, Any]:
+            # asked for once the nodes are written: the handles of the new ones, and of the
+            # other ends of their ties
+            held.update(handles(store, self._all_ends() - held.keys()))
+            return held
+
+        def creates() -> Iterator[tuple[str, list[Row]]]:
+            yield from _typed_batches(self._created(new), ends())
+
+        def to_add() -> Iterator[BulkRel | BulkRels]:
+            return chain(self.bulk_rels(), map(_bulk_rel, new))
+
+        at_once = self.appends(store, count)
+        ahead = at_once and self._all_ends() <= held.keys()  # no end new: every handle known now
+        there = [{**row, "handle": held[row["id"]]} for row in nodes if row["id"] in held]
+        nodes = [row for row in nodes if row["id"] not in held]
+        try:
+            with store.appending(to_add(), held) if ahead else nullcontext() as ready:
+
+                def added_at_once(sent: Callable[[int], None]) -> None:
+                    if ready is None:
+                        store.append(to_add(), ends())
+                    else:
+                        ready()
+                    sent(count)
+
+                create: Part = ("import/create_relationships", count, added_at_once if at_once else creates())
+                merge: Part = ("import/merge_relationships", len(old), _typed_batches(_grouped(old), held))
+                parts: tuple[Part, ...] = (
+                    ("import/set_nodes", len(there), [(None, rows) for rows in _chunks(there)]),
+                    ("import/merge_nodes", len(nodes), [(None, rows) for rows in _chunks(nodes)]),
+                    *((merge, create) if ahead else (create, merge)),
+                )
                 self._write_parts(store, parts, progress)
-            except BaseException as exc:
-                try:
-                    undo.apply(store)
-                except Exception as again:
-                    exc.add_note(
-                        f"undoing the batches already written failed too ({again}): the database "
-                        "holds whole batches of this import; running it again completes it"
-                    )
-                raise
-            return len(undo.same) + sum(undo.kept)
+        except BaseException as exc:
+            try:
+                undo.apply(store)
+            except Exception as again:
+                exc.add_note(
+                    f"undoing the batches already written failed too ({again}): the database "
+                    "holds whole batches of this import; running it again completes it"
+                )
+            raise
+        return len(undo.same) + sum(undo.kept)
 
     def appends(self, store: Store, count: int) -> bool:
         """Whether the batches' `count` relationships to create go in at once, in the graph itself
@@ -670,15 +715,69 @@ class Plan:
             and bool(self.existing or store.run("import/held"))
         )
 
-    def _bulk(self, store: Store, old: list[RelItem], held: dict[str, Any], progress: bool) -> bool:
+    def _rule_out(self, store: Store) -> None:
+        """Find the blocks' introduction ties between records there that the network kept for
+        this version shows are not there (`projection.untied`; a symmetric tie neither way):
+        they are created with the ties to new records, not read and merged one by one. At M,
+        100,000 ties among people there: two thirds are found so, without an item or a key
+        made for each (`_ruled_keys` makes their keys only for an undo)."""
+        blocks = [part for part in self.parts if isinstance(part, RelBlock)]
+        if not blocks or not self.existing:
+            return
+        candidates = []
+        for block in blocks:
+            rows = block.rows(self._held_mask(), end=False)
+            kinds = block.keys[rows] >> (2 * _END_BITS)
+            network = np.isin(kinds, _NETWORK_CODES)
+            candidates.append((block, rows[network], np.isin(kinds[network], _SYMMETRIC_CODES)))
+        source = np.concatenate([block.ends[0][rows] for block, rows, _ in candidates])
+        target = np.concatenate([block.ends[1][rows] for block, rows, _ in candidates])
+        both = np.concatenate([both for _, _, both in candidates])
+        if not len(source):
+            return
+        from graphcrm import projection  # numpy and pandas, loaded by the import already
+
+        # each tie as stored: a symmetric one both ways, the way back after all the others
+        there, back = np.concatenate([source, target[both]]), np.concatenate([target, source[both]])
+        untied = projection.untied(store, there, back, self.ids.names)
+        if untied is None:
+            return
+        free = untied[: len(source)]
+        free[both] &= untied[len(source) :]
+        start = 0
+        for block, rows, _ in candidates:
+            chosen = rows[free[start : start + len(rows)]]
+            start += len(rows)
+            if len(chosen):
+                self._ruled[id(block)] = chosen
+
+    def _held_mask(self) -> np.ndarray:
+        """By id number (`Ids`), whether the id is in the database (`existing`)."""
+        if self._held is None or len(self._held) != len(self.ids.names):
+            self._held = self.ids.mask((self.existing or set()).__contains__)
+        return self._held
+
+    def _ruled_keys(self) -> Iterator[Key]:
+        """The keys of the relationships `_rule_out` found are not there (as `_stored`)."""
+        for block in self.parts:
+            rows = self._ruled.get(id(block))
+            if rows is None or not isinstance(block, RelBlock):
+                continue
+            for i in rows.tolist():
+                kind, source, target = block.types[i], block.sources[i], block.targets[i]
+                yield kind, source, target, None
+                if kind in SYMMETRIC_TIES:
+                    yield kind, target, source, None
+
+    def _bulk(self, store: Store, progress: bool) -> bool:
         """Write the whole plan with `Store.bulk_create` when it is large enough to gain from it
         and the database is not much larger (`BULK_COPY_MAX`): the new records at once, the
-        changes to records already there (`old`: ties between them) as the batches would make
-        them, in the graph built beside the database. Keep the path search's network of what
-        it wrote and what was there (`projection.keep_written`), unless it changed ties that were
-        there (a re-import: the next question reads it). Whether it was written so. `held`: the
-        handles of the ends of `old` (`handles`), which the copy keeps: `GRAPH.COPY` copies each
-        node with its internal id."""
+        changes to records already there (ties between them) as the batches would make them, in
+        the graph built beside the database. Keep the path search's network of what it wrote and
+        what was there (`projection.keep_written`), unless it changed ties that were there (a
+        re-import: the next question reads it). Whether it was written so. The changes find
+        their ends by handle (`handles`), which the copy keeps: `GRAPH.COPY` copies each node
+        with its internal id."""
         rows = len(self.nodes) + self.rel_count
         if not store.writes_in_bulk or self.existing is None or rows < BULK_MIN_ROWS:
             return False
@@ -686,6 +785,8 @@ class Plan:
         size = sum(n for label, n in there.labels.items() if label != REP_LABEL) + sum(there.types.values())
         if size > rows * BULK_COPY_MAX:  # copying the database would cost more than the batches save
             return False
+        old = list(self._rels(known=True))  # between records there: few, unless a re-import
+        held = handles(store, _ends(old))
         existing = self.existing
         # as the engine counts: a symmetric tie twice
         stored = sum(n * (2 if kind in SYMMETRIC_TIES else 1) for kind, n in self.rel_counts().items())
@@ -836,65 +937,84 @@ class Undo:
     same: set[str] = field(default_factory=set)  # nodes there as the import would leave them
     fresh: list[bool] = field(default_factory=list)  # by merged row: none of it there yet
     kept: list[bool] = field(default_factory=list)  # by merged row: all there, as it would leave it
+    # The keys of more relationships not there before (`Plan._ruled_keys`), made only to undo.
+    ruled_out: Callable[[], Iterable[Key]] = field(default=lambda: ())
 
     @classmethod
     def read(
         cls,
         store: Store,
-        written: list[Row],
+        ids: list[str],
+        written: Callable[[], list[Row]],
         existing: set[str] | None,
         merged: list[dict[str, Any]],
         held: dict[str, Any],
-    ) -> Undo:
-        """The undo of writing the node rows `written` (`Plan.node_rows`) and merging the
-        relationship rows `merged`, whose ends' handles are `held` (`handles`)."""
-        ids = [row["id"] for row in written]
-        nodes = [row for chunk in _chunks(ids) for row in store.run("import/undo_read_nodes", {"ids": chunk})]
-        found = {row["id"]: row for row in nodes}
-        created = [i for i in ids if i not in found and (existing is None or i not in existing)]
-        same = {
-            row["id"]
-            for row in written
-            if (held_node := found.get(row["id"])) is not None
-            and row["rep"] in (None, held_node["rep"])
-            and _leaves(held_node["props"], row["props"])
-        }
-        stored = [_stored(row) for row in merged]
-        keys = [key for keys in stored for key in keys]
-        # an end not in the database (not looked up: `existing` None) has no ties there
-        by_type: dict[str, list[Key]] = {}
-        for k in _maybe_there(store, keys):
-            if k[1] in held and k[2] in held:
-                by_type.setdefault(k[0], []).append(k)
+        checked: int = 0,
+    ) -> tuple[Undo, list[Row]]:
+        """The undo of writing the nodes `ids`, whose rows `written()` makes (`Plan.node_rows`),
+        and merging the relationship rows `merged`, whose ends' handles are `held` (`handles`);
+        and the node rows. The last `checked` of `merged` are ties the kept network was asked
+        about already (`Plan._rule_out`): it is not asked again.
 
-        def asked() -> Iterator[tuple[list[Key], dict[str, Any]]]:
+        The database is read `READERS` queries at a time, in threads, while this one
+        makes the node rows (the names' keys: at M, 10,000 people took 0.1-0.3 s) and looks at
+        what comes back: 100,000 ties into M read 54,000 keys in about 0.6 s one query at a time."""
+        with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="graphcrm-undo") as pool:
+            node_reads = [
+                pool.submit(store.run, "import/undo_read_nodes", {"ids": chunk}) for chunk in _chunks(ids)
+            ]
+            stored = [_stored(row) for row in merged]
+            keys = [key for keys in stored for key in keys]
+            asked = len(keys) - sum(map(len, stored[len(stored) - checked :]))
+            # an end not in the database (not looked up: `existing` None) has no ties there
+            by_type: dict[str, list[Key]] = {}
+            for k in chain(_maybe_there(store, keys[:asked]), keys[asked:]):
+                if k[1] in held and k[2] in held:
+                    by_type.setdefault(k[0], []).append(k)
+            rel_reads = []
             for kind, typed in by_type.items():  # a type at a time, the pairs as lists of handles
                 for chunk in _chunks(typed):
                     a, b = [held[k[1]] for k in chunk], [held[k[2]] for k in chunk]
                     kinds = [k[3] for k in chunk] if kind == "TIED_TO" else None
-                    yield chunk, {"type": kind, "a": a, "b": b, "kinds": kinds}
-
-        with _Ahead(store) as ahead:
+                    params = {"type": kind, "a": a, "b": b, "kinds": kinds}
+                    rel_reads.append(
+                        (chunk, pool.submit(store.run, "import/undo_read_relationships", params))
+                    )
+            rows = written()
+            nodes = [row for read in node_reads for row in read.result()]
             there: dict[Key, dict[str, Any]] = {  # by the key's place in the chunk: the answer names no ids
-                chunk[row["i"]]: row["props"]
-                for chunk, params in ahead.ready(asked())
-                for row in store.run("import/undo_read_relationships", params)
+                chunk[row["i"]]: row["props"] for chunk, read in rel_reads for row in read.result()
             }
+        found = {row["id"]: row for row in nodes}
+        created = [i for i in ids if i not in found and (existing is None or i not in existing)]
+        same = {
+            row["id"]
+            for row in rows
+            if (held_node := found.get(row["id"])) is not None
+            and row["rep"] in (None, held_node["rep"])
+            and _leaves(held_node["props"], row["props"])
+        }
         fresh: list[bool] = []
         kept: list[bool] = []
         unchanged: set[Key] = set()
         for row, row_keys in zip(merged, stored, strict=True):
-            props = [there.get(k) for k in row_keys]
-            fresh.append(props[-1] is None and props[0] is None)  # one or two keys
-            kept.append(all(p is not None and _leaves(p, row["props"]) for p in props))
-            if kept[-1]:
+            first, last = there.get(row_keys[0]), there.get(row_keys[-1])  # one key or two
+            fresh.append(first is None and last is None)
+            same_there = (
+                first is not None
+                and last is not None
+                and _leaves(first, row["props"])
+                and (len(row_keys) == 1 or _leaves(last, row["props"]))
+            )
+            kept.append(same_there)
+            if same_there:
                 unchanged.update(row_keys)
         absent = [k for k in keys if k not in there]
         before = [
             {**dict(zip(KEY, k, strict=True)), "props": p} for k, p in there.items() if k not in unchanged
         ]
         nodes = [row for row in nodes if row["id"] not in same]
-        return cls(created, nodes, absent, before, same, fresh, kept)
+        return cls(created, nodes, absent, before, same, fresh, kept), rows
 
     def changes(
         self, nodes: list[Row], merged: list[RelItem]
@@ -912,7 +1032,7 @@ class Undo:
 
     def apply(self, store: Store) -> None:
         """Put back what the import changed (each step in batches of one transaction)."""
-        for chunk in _chunks(self.absent):
+        for chunk in _chunks(chain(self.absent, self.ruled_out())):
             rows = [dict(zip(KEY, key, strict=True)) for key in chunk]
             store.run_write("import/undo_delete_relationships", [{"rows": rows}])
         for chunk in _chunks(self.before):
@@ -988,7 +1108,7 @@ def _maybe_there(store: Store, keys: list[Key]) -> list[Key]:
     untied = projection.untied(store, [k[1] for k in network], [k[2] for k in network])
     if untied is None:
         return keys
-    absent = {k for k, free in zip(network, untied, strict=True) if free}
+    absent = {k for k, free in zip(network, untied.tolist(), strict=True) if free}
     return [k for k in keys if k not in absent]
 
 

@@ -10,6 +10,7 @@ A row is a dict from column name to a plain value:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -17,7 +18,7 @@ import re
 import secrets
 import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -209,6 +210,15 @@ class Store(ABC):
         `bulk_create`, a failure part-way leaves what was sent: the caller undoes it, as it
         undoes batches. The caller holds the write lock and has checked the rows."""
         raise NotImplementedError(f"{self.engine} writes relationships in batches")
+
+    @contextlib.contextmanager
+    def appending(
+        self, rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, Any]
+    ) -> Iterator[Callable[[], None]]:
+        """`append`, whose ends are all in the graph already, made ready from now on where the
+        engine can (FalkorDB encodes its commands in a thread of their own while the caller
+        writes what comes before), done by the call this gives."""
+        yield lambda: self.append(rels, ends)
 
     @property
     def cache_dir(self) -> Path | None:

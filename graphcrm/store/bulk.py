@@ -50,6 +50,7 @@ COMMAND_BYTES = 8 * 2**20
 SCRATCH = ".bulk."  # the scratch key: `<graph>.bulk.<token>`
 INDEX_WAIT_S = 600.0
 REL_BATCH = 20_000  # relationships encoded at a time
+AHEAD = 4  # commands made ahead of their sending (`made_ahead`): 32 MB at most
 
 _U32 = struct.Struct("<I")
 _I64 = struct.Struct("<q")
@@ -477,6 +478,7 @@ def append(
     store: FalkorDBStore,
     rels: Iterable[BulkRel | BulkRels],
     ends: Mapping[str, int],
+    made: Iterable[tuple[int, list[bytes]]] | None = None,
 ) -> None:
     """Add `rels`, between nodes the graph holds (`ends`: each id's internal id), to the store's
     graph itself: GRAPH.BULK without BEGIN adds to the graph under its key, as it does to the
@@ -487,7 +489,10 @@ def append(
     The commands write no version, so the version written just before them is marked `pending`
     (cypher/store/touch.cypher) and `Store.version` gives None for it: nothing read while the
     relationships go in is kept with a version, and a writer killed among the commands leaves a
-    graph that keeps nothing until the next write. The version goes up again after them."""
+    graph that keeps nothing until the next write. The version goes up again after them.
+
+    `made`: the commands (`rel_commands` of `rels`), where they are being made already
+    (`made_ahead`)."""
     from graphcrm.store.base import BadParameter
 
     token = secrets.token_hex(12)
@@ -501,7 +506,7 @@ def append(
 
     sender = _Sender(send)
     try:
-        for _, count, _, tokens in commands((), rels, numbers=lambda: dict(ends)):
+        for count, tokens in rel_commands(rels, ends) if made is None else made:
             sender([0, count, 0, len(tokens), *tokens])
         sender.flush()
     except _Unsupported as exc:  # as a batch of Cypher refuses it (`BadParameter`)
@@ -509,6 +514,59 @@ def append(
     finally:
         sender.close()
     store.write([])  # the version again, no longer pending
+
+
+def rel_commands(
+    rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, int]
+) -> Iterator[tuple[int, list[bytes]]]:
+    """The GRAPH.BULK commands of `append` (relationship count, tokens each)."""
+    for _, count, _, tokens in commands((), rels, numbers=lambda: dict(ends)):
+        yield count, tokens
+
+
+@contextlib.contextmanager
+def made_ahead[T](items: Iterable[T], size: int = AHEAD) -> Iterator[Iterator[T]]:
+    """`items`, made by a thread of their own from now on, at most `size` waiting to be taken:
+    an import encodes its relationships' commands while the server writes its nodes (at scale M,
+    0.3 s each). The thread stops when the context ends, taken or not; an error making them is
+    raised where the item would have been taken."""
+    waiting: queue.Queue[Any] = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    with contextlib.suppress(queue.Full):
+                        waiting.put(item, timeout=0.05)
+                        break
+                if stop.is_set():
+                    return
+            waiting.put(_STOP)
+        except BaseException as exc:  # raised in the taker's thread
+            waiting.put(_Failed(exc))
+
+    def taken() -> Iterator[T]:
+        while (item := waiting.get()) is not _STOP:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+
+    thread = threading.Thread(target=make, name="graphcrm-encoder", daemon=True)
+    thread.start()
+    try:
+        yield taken()
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:  # a maker waiting to put its last item, or its error, puts it
+                waiting.get_nowait()
+        thread.join()
+
+
+@dataclass
+class _Failed:
+    error: BaseException
 
 
 class _Sender:

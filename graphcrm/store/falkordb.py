@@ -7,7 +7,7 @@ import functools
 import secrets
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -427,6 +427,19 @@ class FalkorDBStore(Store):
             raise RuntimeError("append needs the write lock held (Store.exclusive)")
         bulk.append(self, rels, ends)
 
+    @contextlib.contextmanager
+    def appending(
+        self, rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, Any]
+    ) -> Iterator[Callable[[], None]]:
+        """`Store.appending`: the commands encoded by a thread of their own from now on
+        (`bulk.made_ahead`): at scale M, while the server writes the import's nodes."""
+        from graphcrm.store import bulk
+
+        if self.write_lock.holder is None:
+            raise RuntimeError("append needs the write lock held (Store.exclusive)")
+        with bulk.made_ahead(bulk.rel_commands(rels, ends)) as made:
+            yield lambda: bulk.append(self, (), ends, made)
+
     def bulk_create(
         self,
         nodes: Iterable[BulkNode],
@@ -628,6 +641,9 @@ def _literal(value: Any) -> str:
             return repr(value)
         raise not_finite(value)
     if kind is list or kind is tuple:
+        ints = value and all(type(v) is int for v in value)  # ids and handles: checked at once
+        if ints and min(value) >= -INT_LIMIT and max(value) < INT_LIMIT:
+            return "[" + ",".join(map(repr, value)) + "]"
         return "[" + ",".join(map(_literal, value)) + "]"
     if kind is dict:
         try:
