@@ -112,7 +112,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield server.uri
     finally:
-        server.kill()  # its folder is thrown away: nothing to shut down cleanly
+        server.stop(at_once=True)  # its folder is thrown away: nothing to shut down cleanly
 
 
 @pytest.fixture(scope="session")

@@ -370,6 +370,28 @@ def test_the_commands_go_in_order_and_a_refused_one_stops_the_rest():
     assert sent == [0, 1, 2, 4, 5, 6, 7]
 
 
+def test_commands_made_ahead_stop_with_their_context_taken_or_not():
+    """The encoding thread ends when the import leaves the context: all taken, some taken (the
+    maker waiting on a full queue, or done and waiting to say so), or an error raised where
+    the failed item would have been taken."""
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise RuntimeError("a value the protocol cannot carry")
+
+    for size in (1, 4):
+        with bulk.made_ahead(range(3), size) as items:
+            assert list(items) == [0, 1, 2]
+        for stop_after in (0, 1, 2):
+            with bulk.made_ahead(range(3), size) as items:
+                assert [next(items) for _ in range(stop_after)] == list(range(stop_after))
+        with bulk.made_ahead(failing(), size) as items:
+            assert next(items) == 1
+            with pytest.raises(RuntimeError, match="cannot carry"):
+                next(items)
+    assert not [t for t in threading.enumerate() if t.name == "graphcrm-encoder"]
+
+
 # -- relationships added at once to the graph itself (`Store.append`) ------------------------------
 
 
@@ -391,13 +413,20 @@ def appended(
     monkeypatch.setattr(plan_module, "APPEND_MIN_RELS", append_min)
     monkeypatch.setattr(bulk, "COMMAND_BYTES", 2**16)  # many commands
     used: list[str] = []
-    real = bulk.append
+    real, real_ahead = bulk.append, bulk.made_ahead
+    ahead: list[bool] = []
 
-    def spy(store: FalkorDBStore, rels: Any, ends: Any, made: Any = None) -> None:
-        real(store, rels, ends, made)
-        used.append("then" if made is None else "ahead")
+    def made_ahead(*args: Any, **kwargs: Any) -> Any:
+        ahead.append(True)
+        return real_ahead(*args, **kwargs)
+
+    def spy(store: FalkorDBStore, made: Any) -> None:
+        real(store, made)
+        used.append("ahead" if ahead else "then")
+        ahead.clear()
 
     monkeypatch.setattr(bulk, "append", spy)
+    monkeypatch.setattr(bulk, "made_ahead", made_ahead)
     try:
         with open_store(db) as store:
             import_path(store, MINI, progress=False)  # the database holds records

@@ -474,14 +474,10 @@ def bulk_create(
         raise
 
 
-def append(
-    store: FalkorDBStore,
-    rels: Iterable[BulkRel | BulkRels],
-    ends: Mapping[str, int],
-    made: Iterable[tuple[int, list[bytes]]] | None = None,
-) -> None:
-    """Add `rels`, between nodes the graph holds (`ends`: each id's internal id), to the store's
-    graph itself: GRAPH.BULK without BEGIN adds to the graph under its key, as it does to the
+def append(store: FalkorDBStore, made: Iterable[tuple[int, list[bytes]]]) -> None:
+    """Add relationships between nodes the graph holds, as the commands `made` carry them
+    (`rel_commands`, or the same made ahead: `made_ahead`), to the store's graph itself:
+    GRAPH.BULK without BEGIN adds to the graph under its key, as it does to the
     copy of `bulk_create`, without copying the database (at scale M, 170,000 relationships: 0.4 s
     against 2.8 s in batches of Cypher). The caller holds the write lock and undoes what was sent
     when this fails part-way, as it does after batches.
@@ -489,10 +485,7 @@ def append(
     The commands write no version, so the version written just before them is marked `pending`
     (cypher/store/touch.cypher) and `Store.version` gives None for it: nothing read while the
     relationships go in is kept with a version, and a writer killed among the commands leaves a
-    graph that keeps nothing until the next write. The version goes up again after them.
-
-    `made`: the commands (`rel_commands` of `rels`), where they are being made already
-    (`made_ahead`)."""
+    graph that keeps nothing until the next write. The version goes up again after them."""
     from graphcrm.store.base import BadParameter
 
     token = secrets.token_hex(12)
@@ -506,7 +499,7 @@ def append(
 
     sender = _Sender(send)
     try:
-        for count, tokens in rel_commands(rels, ends) if made is None else made:
+        for count, tokens in made:
             sender([0, count, 0, len(tokens), *tokens])
         sender.flush()
     except _Unsupported as exc:  # as a batch of Cypher refuses it (`BadParameter`)
@@ -519,7 +512,8 @@ def append(
 def rel_commands(
     rels: Iterable[BulkRel | BulkRels], ends: Mapping[str, int]
 ) -> Iterator[tuple[int, list[bytes]]]:
-    """The GRAPH.BULK commands of `append` (relationship count, tokens each)."""
+    """The GRAPH.BULK commands of `append` (relationship count, tokens each) adding `rels`,
+    whose ends are nodes the graph holds (`ends`: each id's internal id)."""
     for _, count, _, tokens in commands((), rels, numbers=lambda: dict(ends)):
         yield count, tokens
 
@@ -533,18 +527,21 @@ def made_ahead[T](items: Iterable[T], size: int = AHEAD) -> Iterator[Iterator[T]
     waiting: queue.Queue[Any] = queue.Queue(maxsize=size)
     stop = threading.Event()
 
+    def put(item: Any) -> bool:  # whether it was put: not once the context has ended
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                waiting.put(item, timeout=0.05)
+                return True
+        return False
+
     def make() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    with contextlib.suppress(queue.Full):
-                        waiting.put(item, timeout=0.05)
-                        break
-                if stop.is_set():
+                if not put(item):
                     return
-            waiting.put(_STOP)
+            put(_STOP)
         except BaseException as exc:  # raised in the taker's thread
-            waiting.put(_Failed(exc))
+            put(_Failed(exc))
 
     def taken() -> Iterator[T]:
         while (item := waiting.get()) is not _STOP:
@@ -558,9 +555,6 @@ def made_ahead[T](items: Iterable[T], size: int = AHEAD) -> Iterator[Iterator[T]
         yield taken()
     finally:
         stop.set()
-        with contextlib.suppress(queue.Empty):
-            while True:  # a maker waiting to put its last item, or its error, puts it
-                waiting.get_nowait()
         thread.join()
 
 

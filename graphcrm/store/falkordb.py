@@ -423,9 +423,8 @@ class FalkorDBStore(Store):
         """FalkorDB's bulk protocol into the graph itself (`graphcrm.store.bulk.append`)."""
         from graphcrm.store import bulk
 
-        if self.write_lock.holder is None:
-            raise RuntimeError("append needs the write lock held (Store.exclusive)")
-        bulk.append(self, rels, ends)
+        self._holding_lock("append")
+        bulk.append(self, bulk.rel_commands(rels, ends))
 
     @contextlib.contextmanager
     def appending(
@@ -435,10 +434,14 @@ class FalkorDBStore(Store):
         (`bulk.made_ahead`): at scale M, while the server writes the import's nodes."""
         from graphcrm.store import bulk
 
-        if self.write_lock.holder is None:
-            raise RuntimeError("append needs the write lock held (Store.exclusive)")
+        self._holding_lock("append")
         with bulk.made_ahead(bulk.rel_commands(rels, ends)) as made:
-            yield lambda: bulk.append(self, (), ends, made)
+            yield lambda: bulk.append(self, made)
+
+    def _holding_lock(self, what: str) -> None:
+        """The bulk writes assume the caller holds the write lock: a programming error if not."""
+        if self.write_lock.holder is None:
+            raise RuntimeError(f"{what} needs the write lock held (Store.exclusive)")
 
     def bulk_create(
         self,
@@ -453,8 +456,7 @@ class FalkorDBStore(Store):
         batches)."""
         from graphcrm.store import bulk
 
-        if self.write_lock.holder is None:
-            raise RuntimeError("bulk_create needs the write lock held (Store.exclusive)")
+        self._holding_lock("bulk_create")
         bulk.discard_scratch(self)
         statements = ((queries.branch(name, self.engine, kind), params) for name, kind, params in then)
         # a copy of ours when it holds anything: records, or only the history and the version

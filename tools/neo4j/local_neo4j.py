@@ -189,10 +189,12 @@ class LocalNeo4j:
 
         return started
 
-    def stop(self) -> None:
-        """Shut the DBMS down cleanly (SIGTERM) and wait for it to end."""
+    def stop(self, at_once: bool = False) -> None:
+        """Shut the DBMS down cleanly (SIGTERM) and wait for it to end; `at_once`, end it at once
+        (SIGKILL), for one whose data is thrown away (the test suite's: a clean shutdown took
+        about 5 s at the end of each test worker)."""
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGTERM)
+            os.kill(self.pid, signal.SIGKILL if at_once else signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while _alive(self.pid) and self.process is None:
             if time.monotonic() > deadline:
@@ -205,19 +207,6 @@ class LocalNeo4j:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-
-    def kill(self) -> None:
-        """End the DBMS at once (SIGKILL), for one whose data is thrown away (the test suite's):
-        a clean shutdown took about 5 s at the end of each test worker."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait()
-            return
-        deadline = time.monotonic() + STOP_TIMEOUT_S
-        while _alive(self.pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
 
 
 def main(argv: list[str] | None = None) -> int:
