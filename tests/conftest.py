@@ -74,7 +74,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     local = _local_neo4j()
     folder = session.config._tmp_path_factory.mktemp("neo4j")  # type: ignore[attr-defined]
     try:
-        _launched["started"] = local.LocalNeo4j.launch(folder, owned=True)
+        _launched["started"] = local.LocalNeo4j.launch(folder, owned=True, brief=True)
     except local.Unavailable as exc:
         _launched["error"] = exc
 
@@ -101,7 +101,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if "error" in _launched:
             raise _launched["error"]
         started = _launched.pop("started", None) or local.LocalNeo4j.launch(
-            tmp_path_factory.mktemp("neo4j"), owned=True
+            tmp_path_factory.mktemp("neo4j"), owned=True, brief=True
         )
         server = started()
     except local.Unavailable as exc:

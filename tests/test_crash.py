@@ -447,7 +447,7 @@ def test_neo4j_keeps_acknowledged_writes_after_a_kill_9(tmp_path):
 
     local = _local_neo4j()
     try:
-        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True, plugins=True)
+        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True, plugins=True, brief=True)
     except local.Unavailable as exc:
         pytest.fail(f"the local Neo4j did not start: {exc}")
     try:
@@ -460,7 +460,7 @@ def test_neo4j_keeps_acknowledged_writes_after_a_kill_9(tmp_path):
             version = store.version()
             os.kill(server.pid, signal.SIGKILL)
             server.process.wait(timeout=WAIT_S)
-        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True)
+        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True, brief=True)
         with open_store(server.uri) as store:
             assert store.read("MATCH (p:Person) RETURN count(p) AS n") == [{"n": 1000}]
             assert store.version() == version

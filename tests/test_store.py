@@ -476,3 +476,26 @@ def test_a_folder_holding_other_files_keeps_its_own_mode(tmp_path):
         assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
         for name in ("appendonlydir", "server.json", "server.log", "lock"):
             assert stat.S_IMODE((tmp_path / name).stat().st_mode) & 0o077 == 0, name
+
+
+def test_opening_a_neo4j_database_sends_only_the_schema_it_lacks(neo4j_store, neo4j_uri, monkeypatch):
+    """Every command opens the database: an index that is missing is made again, and when every
+    index and constraint of the schema is there, opening sends none of its statements."""
+    import neo4j
+
+    neo4j_store.read("DROP INDEX person_name")
+    sent: list[str] = []
+    run = neo4j.Session.run
+
+    def spy(self, query, *args, **kwargs):
+        sent.append(str(query))
+        return run(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(neo4j.Session, "run", spy)
+    with open_store(neo4j_uri) as store:
+        assert "person_name" in store.run("store/indexes")[0]["names"]
+    assert [q.split(" IF ")[0] for q in sent if q.startswith("CREATE")] == ["CREATE INDEX person_name"]
+    sent.clear()
+    with open_store(neo4j_uri):
+        pass
+    assert sent and not [q for q in sent if q.startswith("CREATE")]
