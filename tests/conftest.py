@@ -62,6 +62,13 @@ def _local_neo4j() -> Any:
     return module
 
 
+def launch_neo4j(folder: Path, plugins: bool = False) -> Callable[[], Any]:
+    """A test's local Neo4j in `folder`, starting (`LocalNeo4j.launch`: call what it gives to wait
+    for it): it dies with this process, and compiles with C1 only (`brief`: minutes of small
+    queries)."""
+    return _local_neo4j().LocalNeo4j.launch(folder, owned=True, plugins=plugins, brief=True)
+
+
 _launched: dict[str, Any] = {}  # the session's local Neo4j, started once collection ends
 
 
@@ -74,7 +81,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     local = _local_neo4j()
     folder = session.config._tmp_path_factory.mktemp("neo4j")  # type: ignore[attr-defined]
     try:
-        _launched["started"] = local.LocalNeo4j.launch(folder, owned=True, brief=True)
+        _launched["started"] = launch_neo4j(folder)
     except local.Unavailable as exc:
         _launched["error"] = exc
 
@@ -100,9 +107,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         if "error" in _launched:
             raise _launched["error"]
-        started = _launched.pop("started", None) or local.LocalNeo4j.launch(
-            tmp_path_factory.mktemp("neo4j"), owned=True, brief=True
-        )
+        started = _launched.pop("started", None) or launch_neo4j(tmp_path_factory.mktemp("neo4j"))
         server = started()
     except local.Unavailable as exc:
         message = f"Neo4j half not run: {exc} (or set NEO4J_URI to an empty scratch database)"

@@ -443,11 +443,11 @@ def test_neo4j_keeps_acknowledged_writes_after_a_kill_9(tmp_path):
     on the same folder, every acknowledged batch is there (Neo4j's transaction log). This one
     runs with APOC and Graph Data Science loaded, as `make neo4j` starts it (the suite's own
     Neo4j runs without them: graphcrm needs neither)."""
-    from tests.conftest import _local_neo4j
+    from tests.conftest import _local_neo4j, launch_neo4j
 
     local = _local_neo4j()
     try:
-        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True, plugins=True, brief=True)
+        server = launch_neo4j(tmp_path / "neo4j", plugins=True)()
     except local.Unavailable as exc:
         pytest.fail(f"the local Neo4j did not start: {exc}")
     try:
@@ -460,7 +460,7 @@ def test_neo4j_keeps_acknowledged_writes_after_a_kill_9(tmp_path):
             version = store.version()
             os.kill(server.pid, signal.SIGKILL)
             server.process.wait(timeout=WAIT_S)
-        server = local.LocalNeo4j.start(tmp_path / "neo4j", owned=True, brief=True)
+        server = launch_neo4j(tmp_path / "neo4j")()
         with open_store(server.uri) as store:
             assert store.read("MATCH (p:Person) RETURN count(p) AS n") == [{"n": 1000}]
             assert store.version() == version

@@ -130,24 +130,23 @@ class LocalNeo4j:
         return cls(data, int(info["pid"]), str(info["uri"]))
 
     @classmethod
-    def start(
-        cls, data: Path, port: int = 0, owned: bool = False, plugins: bool = False, brief: bool = False
-    ) -> LocalNeo4j:
+    def start(cls, data: Path, port: int = 0, owned: bool = False, plugins: bool = False) -> LocalNeo4j:
         """Start a DBMS on `data` (or return the one running there) and wait until it accepts
         Bolt. `owned`: it stops when this process dies (for tests); otherwise it runs on in the
         background until `stop`. `plugins`: with APOC and Graph Data Science (graphcrm needs
-        neither; they take ~100 MB and a few seconds more to start). `brief`: for minutes of
-        small queries (the test suite's), its JIT compiles with C1 only: C2's compiler threads
-        took a fifth of the CPU the suite's Neo4j half used (189 s of user time against 147 s,
-        the same wall time), CPU the other test worker wants on 2 cores. Not for benchmarks."""
-        return cls.launch(data, port, owned, plugins, brief)()
+        neither; they take ~100 MB and a few seconds more to start)."""
+        return cls.launch(data, port, owned, plugins)()
 
     @classmethod
     def launch(
         cls, data: Path, port: int = 0, owned: bool = False, plugins: bool = False, brief: bool = False
     ) -> Callable[[], LocalNeo4j]:
         """`start` without the wait: the DBMS starts in the background, and the function returned
-        waits until it accepts Bolt (the test suite runs its first tests meanwhile)."""
+        waits until it accepts Bolt (the test suite runs its first tests meanwhile). `brief`: for
+        minutes of small queries (the test suite's), its JIT compiles with C1 only: C2's compiler
+        threads took a fifth of the CPU the suite's Neo4j half used (189 s of user time against
+        147 s, the same wall time), CPU the other test worker wants on 2 cores. Not for
+        benchmarks."""
         data = data.resolve()
         if (found := cls.running(data)) is not None:
             return lambda: found
