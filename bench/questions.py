@@ -8,13 +8,16 @@
   beside networkx's effective size of everyone, estimated from 20 people
   (`baseline.nx_brokers_everyone_ms`: on everyone at M it did not finish in 35 minutes),
 - referrals (`graphcrm.referrals.answer`), beside networkx's cascades; the answer is kept per
-  graph version, so also "referrals, new version": the first ask after a write.
+  graph version, so also "referrals, new version": the first ask after a write that says
+  nothing of what it touched (read in full), and with `--edits N` "referrals, after an edit":
+  the ask after each of N edits from the viewer (a contact logged between two people), which
+  patch what is kept (`graphcrm.referrals.patching`).
 
 Every question is asked once before timing (the server loads the graph on the first query, the
 path search's arrays are read once per graph version), then `--runs` times: medians in ms, with
 the load average before and after (other jobs on the machine slow every figure).
 `--answers FILE` writes every answer as JSON, to check that a change leaves them the same
-(`--compare FILE`). Opens the database, never writes to it.
+(`--compare FILE`). Opens the database and writes to it only with `--edits` (give a copy).
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from bench import baseline
-from graphcrm import brokers, influencers, projection, referrals
+from graphcrm import brokers, edits, influencers, projection, referrals
 from graphcrm.settings import Settings
 from graphcrm.store import open_store
 
@@ -48,6 +53,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip networkx (loading M takes a while)")
     parser.add_argument("--answers", type=Path, help="write every answer here as JSON")
     parser.add_argument("--compare", type=Path, help="check every answer against this JSON")
+    parser.add_argument(
+        "--edits", type=int, default=0, help="time referrals after N edits: WRITES to --db, give a copy"
+    )
     args = parser.parse_args(argv)
     manifest = json.loads((args.data / "manifest.json").read_text())
     opportunities = manifest["open_opportunities"][: args.opportunities]
@@ -75,6 +83,9 @@ def main(argv: list[str] | None = None) -> None:
         ours["referrals, new version"] = _median_ms(
             lambda _: (referrals._kept.clear(), referrals.answer(store)), [None], args.runs
         )
+        if args.edits:
+            people = pd.read_csv(args.data / "people.csv", usecols=["id"], nrows=2 * args.edits, dtype=str)
+            ours["referrals, after an edit"] = _after_edits(store, people["id"].tolist())
         print(f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
     if args.answers:
         args.answers.write_text(json.dumps(answers, ensure_ascii=False, sort_keys=True, indent=1))
@@ -93,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         everyone = baseline.nx_informal(base)
         theirs["brokers, everyone"] = baseline.nx_brokers_everyone_ms(everyone)  # estimated from 20 people
         theirs["referrals"] = _median_ms(lambda _: baseline.nx_referrals(base), [None], args.runs)
+        theirs["referrals, new version"] = theirs["referrals, after an edit"] = theirs["referrals"]
     print(f"{'question':<24} {'graphcrm ms':>12} {'networkx ms':>12}")
     for name, ms in ours.items():
         other = f"{theirs[name]:12.2f}" if name in theirs else f"{'':>12}"
@@ -110,6 +122,19 @@ def _median_ms(ask: Callable[[Any], Any], over: list[Any], runs: int) -> float:
             times.append(time.perf_counter() - started)
         rounds.append(statistics.median(times))
     return statistics.median(rounds) * 1000
+
+
+def _after_edits(store: Any, people: list[str]) -> float:
+    """The median ms of the referrals asked after each edit (a contact logged between two of
+    `people`, the referrals kept before it): a viewer's referrals page after an edit."""
+    times = []
+    for a, b in zip(people[::2], people[1::2], strict=False):
+        referrals.answer(store)
+        edits.log_contact(store, a, b, date=TODAY.isoformat())
+        started = time.perf_counter()
+        referrals.answer(store)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
 
 
 def _plain(report: Any) -> Any:

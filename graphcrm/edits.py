@@ -52,7 +52,7 @@ from graphcrm.ingest.files import FILES
 from graphcrm.ingest.plan import article, find_labels
 from graphcrm.ingest.stages import StageMap, closed
 from graphcrm.ingest.tabular import clip
-from graphcrm.kept import paths_patched
+from graphcrm.kept import patched
 from graphcrm.names import Ambiguous, NoMatch, resolve, search_key
 from graphcrm.schema import (
     ATTITUDES,
@@ -738,8 +738,8 @@ class _Batch:
                 "ties": self.ties,
                 "changes": [{**dataclasses.asdict(c), "subjects": list(c.subjects)} for c in self.changes],
             }
-            people = [record, other, *(r["id"] for r in self.records)]
-            people += [end for tie in (*self.ties, *self.remove) for end in (tie["source"], tie["target"])]
-            with paths_patched(store, people):
+            touched = [record, other, *(r["id"] for r in self.records)]
+            touched += [end for tie in (*self.ties, *self.remove) for end in (tie["source"], tie["target"])]
+            with patched(store, touched):
                 store.write([(queries.load("edits/apply", store.engine), params)])
         return Edit(kind, record, other, created, tuple(self.changes))

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -46,7 +46,6 @@ if TYPE_CHECKING:  # a question need not load the bulk writer (10 ms)
     from graphcrm.store.bulk import Coded
 
 ORG_TIES = frozenset({"REPORTS_TO", "MANAGES"})  # a reports-to tie, read either way
-PATCH_MAX = 5_000  # people a write touched beyond which the network is read again instead
 CHUNK = 50_000  # people whose ties are read in one reply: bounds the memory of a read
 STABLE_READS = 3  # reads tried for one during which no write landed
 # A tie looked up in the database (Expand Into, at scale M: about 18 µs) costs what sorting this
@@ -521,20 +520,20 @@ def _by_target(source: np.ndarray, target: np.ndarray, people: int) -> np.ndarra
 
 
 @contextlib.contextmanager
-def patching(store: Store, people: Iterable[str | None]) -> Iterator[None]:
-    """Around a write of this process that touches only `people` (and their ties): the network
-    kept, here or beside the database, is patched after it, where it is at the version the write
-    starts from, instead of read in full at the next question (seconds at scale S under imports,
-    issue 17; a viewer's after an import from the shell): only the ties into those people are
-    read again and put in place of theirs. Questions that find the version moved meanwhile wait
-    for the patch (an import writes in batches: one asked between two would read the whole
-    network of a half-written import). The caller holds the write lock, so no other write comes
-    between. Nothing is patched when the write fails, when it touches more than `PATCH_MAX`
-    people, or when a person of `people` is no longer in the graph (a delete): the next
-    question reads it all. `people` is read only where a network is kept, and only until it
-    names more than `PATCH_MAX` (an import of a million ties names each person many times)."""
-    touched = None if _cache.get(store) is None and not arrays_kept(store) else _at_most(people, PATCH_MAX)
-    if touched is None:
+def patching(store: Store, touched: set[str] | None) -> Iterator[None]:
+    """Around a write of this process that touches only the people `touched` (and their ties;
+    None: more than `kept.PATCH_MAX`): the network kept, here or beside the database, is patched
+    after it, where it is at the version the write starts from, instead of read in full at the
+    next question (seconds at scale S under imports, issue 17; a viewer's after an import from
+    the shell): only the ties into those people are read again and put in place of theirs.
+    Questions that find the version moved meanwhile wait for the patch (an import writes in
+    batches: one asked between two would read the whole network of a half-written import). The
+    caller holds the write lock, so no other write comes between (`graphcrm.kept.patched`).
+    Nothing is patched when the write fails, when `touched` is None, or when a person of it is
+    no longer in the graph (a delete): the next question reads it all. Ids of other records
+    (accounts, opportunities) are looked for among the people and not found: they change
+    nothing."""
+    if touched is None or (_cache.get(store) is None and not arrays_kept(store)):
         yield  # nothing to patch, nobody to hold back
         return
     with _lock:
@@ -551,17 +550,6 @@ def patching(store: Store, people: Iterable[str | None]) -> Iterator[None]:
             return
         _cache[store] = fresh
     _save(store.cache_dir, fresh)  # for the next process; the questions here need not wait for it
-
-
-def _at_most(items: Iterable[str | None], limit: int) -> set[str] | None:
-    """The distinct items (None aside), or None when there are more than `limit`."""
-    found: set[str] = set()
-    for item in items:
-        if item:
-            found.add(item)
-            if len(found) > limit:
-                return None
-    return found
 
 
 def _patched(store: Store, kept: Network, version: tuple[Any, Any], people: list[str]) -> Network | None:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from graphcrm import edits, projection
+from graphcrm import kept as kept_module
 from graphcrm.demo import seed_path
 from graphcrm.ingest.files import import_path
 from graphcrm.store import open_store
@@ -195,7 +196,7 @@ def test_a_bulk_import_into_a_database_holding_records_keeps_the_network_of_both
         ties.write(f"{generated},{seed_people[1]},KNOWS,0.9,,,2026-01-02\n")
         ties.write(f"{seed_people[2]},{generated},INFLUENCES,,,,\n")
     monkeypatch.setattr(plan_module, "BULK_MIN_ROWS", 0)
-    monkeypatch.setattr(projection, "PATCH_MAX", 10)  # as at scale: too many people to patch
+    monkeypatch.setattr(kept_module, "PATCH_MAX", 10)  # as at scale: too many people to patch
     kept, _ = _kept_after_import(store, folder, monkeypatch)
     assert kept.rep[kept.position[seed_people[0]]] and not kept.rep[kept.position[rep]]
     assert len(kept.ids) > 1_000 and seed_people[1] in kept.ids

@@ -25,17 +25,17 @@ from graphcrm.ingest.plan import Absent, Plan, RelBlock, Where, no_cycle_collect
 from graphcrm.ingest.stages import StageMap, closed, read_stage_map
 from graphcrm.ingest.tabular import Chunk, Table, TableError, clip, read_csv, stream_csv, unopenable
 from graphcrm.ingest.workbook import read_xlsx
-from graphcrm.kept import paths_patched
+from graphcrm.kept import patched
 from graphcrm.schema import (
     ACCOUNT_KINDS,
     ACCOUNT_STATUSES,
     ATTITUDES,
     DEFAULT_STRENGTH,
     NATURES,
-    NETWORK_TIES,
     OPPORTUNITY_STATUSES,
     ORG_KINDS,
     REFERRAL_OUTCOMES,
+    RELATIONSHIP_TYPES,
     ROLES,
     STANCES,
     TIE_TYPES,
@@ -147,20 +147,21 @@ def apply_plan(
         return ImportResult(plan.counts, written=False)
     with store.exclusive():  # from the check to the last write: no other writer in between
         _check(store, plan, read_problems)
-        with _paths_patched(store, plan):
+        with _patched(store, plan):
             unchanged = plan.write(store, progress=progress)
     return ImportResult(plan.counts, written=True, unchanged=unchanged)
 
 
-def _paths_patched(store: Store, plan: Plan) -> AbstractContextManager[None]:
-    """The path search's network kept current by this import (`graphcrm.kept`): the people it
-    writes and the ends of its introduction ties are all it touches there."""
+def _patched(store: Store, plan: Plan) -> AbstractContextManager[None]:
+    """What this process keeps (the path search's network, the referrals: `graphcrm.kept`)
+    kept current by this import: the records it writes and the ends of its ties are all it
+    touches."""
 
-    def people() -> Iterator[str]:  # made only where a network is kept (a viewer)
-        yield from (node.id for node in plan.nodes.values() if node.label == "Person")
-        yield from plan.ends(NETWORK_TIES)
+    def touched() -> Iterator[str]:  # made only where something is kept (a viewer)
+        yield from plan.nodes
+        yield from plan.ends(RELATIONSHIP_TYPES)
 
-    return paths_patched(store, people())
+    return patched(store, touched())
 
 
 def _check(store: Store, plan: Plan, read_problems: Sequence[str]) -> None:
