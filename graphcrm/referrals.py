@@ -201,8 +201,7 @@ def patching(store: Store, touched: set[str] | None) -> Iterator[None]:
     (the account either end works at, the person credited); the won accounts among the
     touched, those a touched opportunity is for, and those it was won for. The report of every
     won account, where it was asked for, is made again at once. Nothing is patched when the
-    write fails or `touched` is None: the next question
-    reads it all."""
+    write fails or `touched` is None: the next question reads it all."""
     with _lock:
         kept = _kept.get(store)
     if touched is None or kept is None:
@@ -226,9 +225,9 @@ def patching(store: Store, touched: set[str] | None) -> Iterator[None]:
 
 
 def _read(store: Store) -> tuple[tuple[dict[str, Any], ...], dict[str, dict[str, Any]]]:
-    """The referrals and the won accounts, read in full."""
+    """The referrals and the won accounts, read in full (in the order `_patched` keeps)."""
     won = {row["id"]: row for row in store.run("referrals/won")}
-    return tuple(sorted(store.run("referrals/referrals"), key=_row_order)), won
+    return tuple(sorted(store.run("referrals/referrals"), key=_row_order)), dict(sorted(won.items()))
 
 
 def _patched(
