@@ -241,3 +241,25 @@ def test_an_account_s_facts_are_labelled_and_leave_out_what_is_not_recorded(clie
         "potential 1,500,000"
     )
     assert facts("apex.our-company") == "other · telecommunications (enterprise services) · tier –"
+
+
+def test_the_referrals_page_names_who_referred_and_whom_to_ask_next(client):
+    """What the terminal shows is on the page too: the people who made the referrals, and the won
+    accounts that have referred no one yet (the next ones to ask)."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get("/referrals").get_data(as_text=True)))
+    people = text.split("People who made the referrals", 1)[1]
+    assert "郑伟 Zheng Wei 恒远物流 Hengyuan Logistics 2 1 800,000 5" in people
+    asking = text.split("Won accounts that have referred no one yet", 1)[1]
+    assert "The next ones to ask for a referral. 康宁医院 Kangning Hospital" in asking
+
+
+def test_the_referrals_page_takes_an_account_s_name(client):
+    page = client.get("/referrals", query_string={"from": "Jiahe Construction"}).get_data(as_text=True)
+    assert re.findall(r"<h2>From <a[^>]*>([^<]+)</a>", page) == ["嘉禾建设 Jiahe Construction"]
+    assert 'value="Jiahe Construction"' in page and "every won account" in page
+    quiet = client.get("/referrals", query_string={"from": "apex.xinghai"}).get_data(as_text=True)
+    assert "星海建筑设计院 Xinghai Architectural Design Institute has referred no one yet." in quiet
+    unknown = client.get("/referrals", query_string={"from": "Nowhere Ltd"})
+    assert unknown.status_code == 404
+    body = unknown.get_data(as_text=True)
+    assert 'class="problem"' in body and 'value="Nowhere Ltd"' in body and "<h2>From" not in body

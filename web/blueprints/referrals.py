@@ -1,7 +1,8 @@
-"""Referrals: the cascade from won accounts as a tree, generations and values.
+"""Referrals: the cascade from won accounts as a tree, generations and values, the best
+referrers and the people who made the referrals, and the won accounts to ask next.
 
 One `graphcrm.referrals.answer` per page, listed and drawn (`referrals.picture`); `from` takes
-an account's name or id.
+an account's name or id (a name matching several or none keeps the form and says so).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from graphcrm import lookup, referrals
 
 from ..db import get_store
 from ..graphs import vis_data
+from ..names import UNRESOLVED, Problem, problem
 from ..views import api, arg_text
 
 bp = Blueprint("referrals", __name__)
@@ -27,13 +29,19 @@ def _answers() -> dict[str, Any]:
 
 @bp.route("/referrals")
 def show() -> Any:
-    answers = _answers()
-    return render_template(
+    unresolved: Problem | None = None
+    try:
+        answers = _answers()
+    except UNRESOLVED as exc:
+        answers, unresolved = {}, problem(exc, ("from",))
+    page = render_template(
         "referrals/show.html",
-        report=answers["report"],
-        graph=vis_data(answers["picture"], hierarchical=True),
+        report=answers.get("report"),
+        graph=vis_data(answers["picture"], hierarchical=True) if answers else None,
         root=arg_text("from"),
+        problem=unresolved,
     )
+    return page, unresolved.status if unresolved else 200
 
 
 @bp.route("/api/referrals")
