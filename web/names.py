@@ -11,6 +11,7 @@ addressed by a name (`/people/赵志刚`) redirects to the page of the one recor
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -71,6 +72,16 @@ def problem(error: Unresolved, fields: tuple[str, ...]) -> Problem:
         args: dict[str, Any] = {**request.args.to_dict(), field: chosen}
         offers.append(Offer(choice.name, choice.detail, choice.id, url_for(str(request.endpoint), **args)))
     return Problem(field, error.text, str(error), isinstance(error, Ambiguous), tuple(offers))
+
+
+def answered[T](answer: Callable[[], T], fields: tuple[str, ...]) -> tuple[T | None, Problem | None]:
+    """`answer()`, or None with the problem of the form's name (one of `fields`) that it could
+    not turn into one record: the page then shows the form again as typed, with the choices,
+    under `Problem.status`."""
+    try:
+        return answer(), None
+    except UNRESOLVED as exc:
+        return None, problem(exc, fields)
 
 
 def to_id_page(text: str, kind: Kind, endpoint: str, arg: str, missing: NotFound) -> Any:

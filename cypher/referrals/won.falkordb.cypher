@@ -1,6 +1,7 @@
 // Won accounts: status 'won' or at least one won opportunity, with the close dates of their
 // won opportunities (when a referral to them turned into a deal) and their ids (what a write
-// to one of them may change: graphcrm.referrals.patching).
+// to one of them may change: graphcrm.referrals.patching). In no order: graphcrm.referrals
+// orders them.
 // FalkorDB: from the won opportunities first, then the accounts marked won that have none,
 // instead of following every account to its opportunities (at scale M: 3 ms instead of 20).
 // Its CALL takes no variable scope clause, which Neo4j's Cypher 5 wants (won.neo4j.cypher).
@@ -16,4 +17,3 @@ CALL {
   RETURN a.id AS id, a.name AS name, [] AS won_dates, [] AS won_opportunities
 }
 RETURN id, name, won_dates, won_opportunities
-ORDER BY id

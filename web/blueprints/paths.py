@@ -17,7 +17,7 @@ from graphcrm.errors import InvalidValue
 
 from ..db import get_store
 from ..graphs import vis_data
-from ..names import UNRESOLVED, Problem, problem
+from ..names import answered
 from ..views import api, arg_int, arg_text, settings
 
 bp = Blueprint("paths", __name__)
@@ -44,11 +44,8 @@ def _answers() -> dict[str, Any]:
 
 @bp.route("/paths")
 def find() -> Any:
-    unresolved: Problem | None = None
-    try:
-        answers = _answers()
-    except UNRESOLVED as exc:
-        answers, unresolved = {}, problem(exc, ("target", "from"))
+    answers, unresolved = answered(_answers, ("target", "from"))
+    answers = answers or {}
     page = render_template(
         "paths/find.html",
         graph=vis_data(paths.picture(answers["paths"]), layered=True) if answers else None,
@@ -82,11 +79,7 @@ def _brokers() -> brokers.BrokerReport | None:
 
 @bp.route("/brokers")
 def brokers_page() -> Any:
-    report, unresolved = None, None
-    try:
-        report = _brokers()
-    except UNRESOLVED as exc:
-        unresolved = problem(exc, ("among", "opportunity"))
+    report, unresolved = answered(_brokers, ("among", "opportunity"))
     page = render_template(
         "paths/brokers.html",
         report=report,

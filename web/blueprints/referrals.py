@@ -15,7 +15,7 @@ from graphcrm import lookup, referrals
 
 from ..db import get_store
 from ..graphs import vis_data
-from ..names import UNRESOLVED, Problem, problem
+from ..names import answered
 from ..views import api, arg_text
 
 bp = Blueprint("referrals", __name__)
@@ -29,14 +29,10 @@ def _answers() -> dict[str, Any]:
 
 @bp.route("/referrals")
 def show() -> Any:
-    unresolved: Problem | None = None
-    try:
-        answers = _answers()
-    except UNRESOLVED as exc:
-        answers, unresolved = {}, problem(exc, ("from",))
+    answers, unresolved = answered(_answers, ("from",))
     page = render_template(
         "referrals/show.html",
-        report=answers.get("report"),
+        report=answers["report"] if answers else None,
         graph=vis_data(answers["picture"], hierarchical=True) if answers else None,
         root=arg_text("from"),
         problem=unresolved,
