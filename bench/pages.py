@@ -64,6 +64,9 @@ def run(db: Path, runs: int) -> dict[str, Any]:
         ("accounts (home)", "/"),
         ("search", "/search?q=wang"),
         ("suggestions as you type", "/api/suggest?q=wa"),
+        # short texts that match most of the graph at scale M: each hit's closeness is worked out
+        ("search, two common letters", "/search?q=li"),
+        ("suggestions, one letter", "/api/suggest?q=a"),
         ("account (org chart, influencers)", f"/accounts/{biggest['id']}"),
         ("opportunity (committee)", f"/opportunities/{opportunity['id']}"),
         ("person", f"/people/{member}"),
