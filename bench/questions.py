@@ -11,7 +11,7 @@
   graph version, so also "referrals, new version": the first ask after a write that says
   nothing of what it touched (read in full), and with `--edits N` "referrals, after an edit":
   the ask after each of N edits from the viewer (a contact logged between two people), which
-  patch what is kept (`graphcrm.referrals.patching`).
+  patch what is kept (`graphcrm.referrals._patch`).
 
 Every question is asked once before timing (the server loads the graph on the first query, the
 path search's arrays are read once per graph version), then `--runs` times: medians in ms, with

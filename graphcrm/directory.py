@@ -21,9 +21,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, NamedTuple
 
-from graphcrm import paths
+from graphcrm import finder, paths
 from graphcrm.errors import InvalidValue, NotFound
-from graphcrm.names import KINDS, Kind, typed
+from graphcrm.names import KINDS, Kind
 from graphcrm.schema import STAGES, SYMMETRIC_TIES, TIE_TYPES, stage_property
 from graphcrm.settings import Settings
 from graphcrm.store import Store
@@ -211,8 +211,9 @@ def search(store: Store, text: str, limit: int = 20, kind: Kind | None = None) -
     names starting with it, then names containing it, then people whose title, email or
     organisation holds it, then ids containing it (ids share prefixes such as `apex.`); within
     each, people, accounts, organisations,
-    opportunities, by name. At most `limit` hits; empty or blank text finds nothing. The same
-    answers on every engine: the text goes to the database as parameters only.
+    opportunities, by name. At most `limit` hits; empty or blank text finds nothing. The rule
+    is `graphcrm.finder`'s, in Python over the records it keeps: the same answers on every
+    engine, and the text never goes into a query.
     """
     text = text.strip()
     if not text:
@@ -221,24 +222,15 @@ def search(store: Store, text: str, limit: int = 20, kind: Kind | None = None) -
         raise InvalidValue(f"limit must be 1 or more (got {limit})")
     if kind is not None and kind not in KINDS:
         raise InvalidValue(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
-    params = {"text": text, "typed": typed(text) or None, "limit": limit, "kind": kind}
-    rows = store.run("directory/search", params)
-    if kind in (None, "person"):
-        rows += store.run("directory/search_by_org", params)
-    best: dict[str, dict[str, Any]] = {}
-    for row in rows:  # a person found by name and by organisation: the closer way counts
-        if row["id"] not in best or row["closeness"] < best[row["id"]]["closeness"]:
-            best[row["id"]] = row
-    ordered = sorted(best.values(), key=lambda r: (r["closeness"], r["kind_order"], r["name"], r["id"]))
     hits = []
-    for row in ordered[:limit]:
-        if row["kind"] == "person":
-            detail = " · ".join(part for part in (row["title"], row["org_name"]) if part)
-        elif row["kind"] == "opportunity":
-            detail = row["account_name"] or ""
+    for found in finder.find(store, text, limit, kind):
+        if found.kind == "person":
+            detail = " · ".join(part for part in (found.title, found.place) if part)
+        elif found.kind == "opportunity":
+            detail = found.place or ""
         else:
-            detail = row["org_kind"] or ""
-        hits.append(Hit(row["kind"], row["id"], row["name"], detail))
+            detail = found.org_kind or ""
+        hits.append(Hit(found.kind, found.id, found.name, detail))
     return tuple(hits)
 
 

@@ -39,17 +39,15 @@ shows them, `picture` draws them as trees for the viewer; the last two read only
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import threading
-import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from graphcrm import textable
 from graphcrm.errors import NotFound
+from graphcrm.kept import Memory
 from graphcrm.picture import DEFAULT_LIMIT, Edge, Node, Picture, check_limit, make, pack, tooltip
 from graphcrm.store import Store
 from graphcrm.words import money
@@ -140,14 +138,9 @@ class _Kept:
     """What `answer` keeps of a store at one graph version: the rows it answers from, and the
     reports it gave (one per root asked)."""
 
-    version: Any
     rows: tuple[dict[str, Any], ...]  # cypher/referrals/referrals.cypher's, in `_row_order`
     won: dict[str, dict[str, Any]]  # cypher/referrals/won's, by account id
     reports: dict[str | None, ReferralReport]
-
-
-_kept: weakref.WeakKeyDictionary[Store, _Kept] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
 
 
 def answer(store: Store, root: str | None = None) -> ReferralReport:
@@ -160,68 +153,46 @@ def answer(store: Store, root: str | None = None) -> ReferralReport:
     accounts and win 1,050,000.
 
     What the answer is made from is kept with the store until the graph changes
-    (`Store.version`, which every write moves), as the path search keeps its arrays: the
-    referrals are a few rows, but FalkorDB finds them only by looking at every node (it has no
-    index of relationships by type), so asking again costs one version query instead. A write
-    of this process that says which records it touches patches them (`patching`).
+    (`graphcrm.kept.Memory`), as the path search keeps its arrays: the referrals are a few
+    rows, but FalkorDB finds them only by looking at every node (it has no index of
+    relationships by type), so asking again costs one version query instead. A write of this
+    process that says which records it touches patches them (`_patch`).
     """
     version = store.version()
     if None in version:  # being added to in bulk (`Store.version`): nothing kept
         return _report(store, *_read(store), root)
-    with _lock:
-        kept = _kept.get(store)
-    if kept is not None and kept.version == version:
+    kept = _memory.get(store, version)
+    if kept is not None:
         if root in kept.reports:
             return kept.reports[root]
         rows, won = kept.rows, kept.won
     else:
         rows, won = _read(store)
     report = _report(store, rows, won, root)
-    with _lock:  # under the version read before the answer: a write meanwhile is read again next time
-        kept = _kept.get(store)
-        reports = dict(kept.reports) if kept is not None and kept.version == version else {}
+
+    def with_report(current: _Kept | None) -> _Kept:
+        reports = dict(current.reports) if current is not None else {}
         reports[root] = report
-        _kept[store] = _Kept(version, rows, won, dict(list(reports.items())[-KEPT:]))
+        return _Kept(rows, won, dict(list(reports.items())[-KEPT:]))
+
+    _memory.put(store, version, with_report)
     return report
 
 
-def keeps(store: Store) -> bool:
-    """Whether referrals are kept for `store` (at any version): a write then patches them."""
-    with _lock:
-        return store in _kept
-
-
-@contextlib.contextmanager
-def patching(store: Store, touched: set[str] | None) -> Iterator[None]:
-    """Around a write of this process that touches only the records `touched` and their ties
-    (None: more than `kept.PATCH_MAX`; the caller holds the write lock, `graphcrm.kept.patched`):
-    the referrals kept at the version the write starts from are patched after it, instead of
-    read again at the next question (90 ms at scale M; an index look-up per record instead).
-    Read again: the referrals a touched record made or received, and those whose rows name one
-    (the account either end works at, the person credited); the won accounts among the
-    touched, those a touched opportunity is for, and those it was won for. The report of every
-    won account, where it was asked for, is made again at once. Nothing is patched when the
-    write fails or `touched` is None: the next question reads it all."""
-    with _lock:
-        kept = _kept.get(store)
-    if touched is None or kept is None:
-        yield
-        return
-    before = store.version()
-    yield
-    after = store.version()
-    if kept.version != before or None in after or after == before:
-        return
+def _patch(store: Store, kept: _Kept, touched: set[str]) -> _Kept:
+    """The referrals kept, after a write of this process that touched only the records
+    `touched` and their ties (`graphcrm.kept.patched`): read again instead of in full (90 ms at
+    scale M; an index look-up per record instead) are the referrals a touched record made or
+    received, and those whose rows name one (the account either end works at, the person
+    credited); the won accounts among the touched, those a touched opportunity is for, and
+    those it was won for. The report of every won account, where it was asked for, is made
+    again at once (2-3 ms at scale M: the viewer's referrals page then answers at once);
+    another root's, when it is asked for."""
     rows, won = _patched(store, kept, touched)
-    # the report of every won account, if it was asked for, made again now (2-3 ms at scale M):
-    # the viewer's referrals page then answers at once; another root's, when it is asked for
-    reports: dict[str | None, ReferralReport] = {}
-    if None in kept.reports:
-        reports[None] = _report(store, rows, won, None)
-    with _lock:
-        current = _kept.get(store)
-        if current is None or current.version != after:  # not read meanwhile by a question
-            _kept[store] = _Kept(after, rows, won, reports)
+    return _Kept(rows, won, {None: _report(store, rows, won, None)} if None in kept.reports else {})
+
+
+_memory: Memory[_Kept] = Memory(_patch)
 
 
 def _read(store: Store) -> tuple[tuple[dict[str, Any], ...], dict[str, dict[str, Any]]]:
@@ -234,7 +205,7 @@ def _patched(
     store: Store, kept: _Kept, touched: set[str]
 ) -> tuple[tuple[dict[str, Any], ...], dict[str, dict[str, Any]]]:
     """`kept`'s rows and won accounts with those a write touching only `touched` may have
-    changed read again (`patching`)."""
+    changed read again (`_patch`)."""
     ends = set(touched)
     for row in kept.rows:
         if not touched.isdisjoint(row[k] for k in _MENTIONS):

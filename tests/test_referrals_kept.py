@@ -3,7 +3,7 @@
 FalkorDB finds every referral only by looking at every node (88 ms at scale M), so the answer's
 rows are kept per graph version. A write that says which records it touches (an import, an edit
 from the viewer) has the rows it may have changed read again and put in place
-(`graphcrm.referrals.patching`): the report must then be the one a full read gives, on both
+(`graphcrm.referrals._patch`): the report must then be the one a full read gives, on both
 engines, whatever the write changed (a new referral, a name, a place of work, a credit, an
 account's or an opportunity's status).
 """

@@ -1,5 +1,5 @@
 // The referrals made or received by the records of $ids, as `referrals.cypher` gives them: all
-// that a write touching only those records may have changed (graphcrm.referrals.patching).
+// that a write touching only those records may have changed (graphcrm.referrals._patch).
 // An index look-up per id, instead of the look at every node that finding all referrals takes.
 UNWIND $ids AS wanted
 MATCH (:Node {id: wanted})-[r:REFERRED]-(:Node)

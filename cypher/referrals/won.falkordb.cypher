@@ -1,6 +1,6 @@
 // Won accounts: status 'won' or at least one won opportunity, with the close dates of their
 // won opportunities (when a referral to them turned into a deal) and their ids (what a write
-// to one of them may change: graphcrm.referrals.patching). In no order: graphcrm.referrals
+// to one of them may change: graphcrm.referrals._patch). In no order: graphcrm.referrals
 // orders them.
 // FalkorDB: from the won opportunities first, then the accounts marked won that have none,
 // instead of following every account to its opportunities (at scale M: 3 ms instead of 20).

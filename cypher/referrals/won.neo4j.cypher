@@ -1,6 +1,6 @@
 // Won accounts: status 'won' or at least one won opportunity, with the close dates of their
 // won opportunities (when a referral to them turned into a deal) and their ids (what a write
-// to one of them may change: graphcrm.referrals.patching). In no order: graphcrm.referrals
+// to one of them may change: graphcrm.referrals._patch). In no order: graphcrm.referrals
 // orders them.
 MATCH (a:Account)
 OPTIONAL MATCH (o:Opportunity)-[:FOR]->(a)

@@ -1,5 +1,5 @@
 // `won.*.cypher` for the accounts of $ids and the accounts the opportunities of $ids are for:
-// what a write touching only those records may have changed (graphcrm.referrals.patching).
+// what a write touching only those records may have changed (graphcrm.referrals._patch).
 // In no order: graphcrm.referrals orders them.
 UNWIND $ids AS wanted
 MATCH (n:Node {id: wanted})
