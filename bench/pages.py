@@ -5,7 +5,7 @@ asked through Flask's test client in one process (no network, no browser): the f
 the database was opened (what a user meets after each import: the path arrays are read once per
 version of the graph, and a question's answers are kept with that version), then the median of
 `--runs` more. Before the pages, what search looks through is read, as the viewer does in the
-background as it starts (`graphcrm.web.db.warm`); that read is timed on its own. The pages
+background as it starts (`graphcrm.web.db.keep_current`); that read is timed on its own. The pages
 are picked from the database: its largest account, an open opportunity, a person with a
 committee seat. Writes bench/results/pages-<scale>.md and .json.
 """

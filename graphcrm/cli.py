@@ -763,7 +763,7 @@ def serve(host: str, port: int, db_url: str | None, threads: int) -> None:
     app = create_app({"DB": db_url, "HOST": host})
     from graphcrm.web import db
 
-    db.warm(app)
+    db.keep_current(app)
     shown = f"[{bind}]" if ":" in bind else bind
     click.echo(f"graphcrm viewer on http://{shown}:{port}/ (Ctrl+C to stop)")
     # waitress reads a whole request before Flask sees it, by default up to 1 GB: let Flask

@@ -212,5 +212,5 @@ def _patch(store: Store, kept: dict[str, _Entry], touched: set[str]) -> dict[str
     return entries
 
 
-_memory: Memory[dict[str, _Entry]] = Memory(_patch)
+_memory: Memory[dict[str, _Entry]] = Memory(_patch, read_again=_entries)
 _reading = threading.Lock()

@@ -86,10 +86,13 @@ class Memory[T]:
     every write moves), safe across the viewer's threads. `patch(store, value, touched)` gives
     the value after a write of this process that touched only the records `touched`
     (`patching`); any other write leaves the value at an old version, which is not given out:
-    the question reads it all again."""
+    the question reads it all again, or `read_again(store)` does beforehand (`catch_up`)."""
 
-    def __init__(self, patch: Callable[[Store, T, set[str]], T]) -> None:
+    def __init__(
+        self, patch: Callable[[Store, T, set[str]], T], read_again: Callable[[Store], object]
+    ) -> None:
         self._patch = patch
+        self._read_again = read_again
         self._at: weakref.WeakKeyDictionary[Store, _At[T]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         _memories.append(self)
@@ -107,6 +110,12 @@ class Memory[T]:
             kept = self._at.get(store)
             current = kept.value if kept is not None and kept.version == version else None
             self._at[store] = _At(version, make(current))
+
+    def behind(self, store: Store, version: Any) -> bool:
+        """Whether a value is kept for `store` at another version than `version`."""
+        with self._lock:
+            kept = self._at.get(store)
+        return kept is not None and kept.version != version
 
     def keeps(self, store: Store) -> bool:
         """Whether anything is kept for `store` (at any version): a write then patches it."""
@@ -138,3 +147,17 @@ class Memory[T]:
 
 
 _memories: list[Memory[Any]] = []  # every Memory made: `patched` patches those that keep a store
+
+
+def catch_up(store: Store) -> None:
+    """Read again now what this process keeps of `store` at an old version: after a write from
+    another process (an import from the shell while a viewer runs), which patches nothing here.
+    A viewer does this every few seconds (`graphcrm.web.db`), so that its next question finds
+    it kept instead of reading it then (search's records: a second at scale M). One version
+    query when nothing changed; nothing while relationships are added in bulk."""
+    version = store.version()
+    if None in version:
+        return
+    for memory in _memories:
+        if memory.behind(store, version):
+            memory._read_again(store)

@@ -192,7 +192,7 @@ def _patch(store: Store, kept: _Kept, touched: set[str]) -> _Kept:
     return _Kept(rows, won, {None: _report(store, rows, won, None)} if None in kept.reports else {})
 
 
-_memory: Memory[_Kept] = Memory(_patch)
+_memory: Memory[_Kept] = Memory(_patch, read_again=answer)  # all won accounts' cascades
 
 
 def _read(store: Store) -> tuple[tuple[dict[str, Any], ...], dict[str, dict[str, Any]]]:

@@ -10,13 +10,13 @@ what it touched has everything read again.
 
 from __future__ import annotations
 
-import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from graphcrm import edits, finder, kept
+from graphcrm import edits, finder, kept, referrals
 from graphcrm.directory import Hit, search
 from graphcrm.ingest.files import import_path
 from graphcrm.names import KINDS
@@ -109,19 +109,44 @@ def test_a_write_touching_too_many_records_has_everything_read_again(finding, wr
     assert reads == [1]
 
 
-def test_a_served_viewer_reads_what_search_looks_through_as_it_starts(seeds_db, monkeypatch):
-    """`graphcrm serve` has it read in the background (`graphcrm.web.db.warm`): the first search
-    then answers from memory, without a read of every record."""
-    from graphcrm.web import create_app, db
+def test_a_served_viewer_reads_what_it_keeps_as_it_starts_and_after_another_process_writes(
+    seeded, db, monkeypatch
+):
+    """`graphcrm serve` reads search's records in the background (`graphcrm.web.db.keep_current`),
+    then reads again what it keeps that a write from elsewhere (here: another store on the same
+    database, as a shell's command opens) left behind: its next search and referrals read nothing."""
+    from graphcrm.web import create_app
+    from graphcrm.web.db import keep_current
 
-    app = create_app({"DB": seeds_db("jinchang"), "TESTING": True})
+    writer = seeded("jinchang")
+    app = create_app({"DB": db, "TESTING": True})
     store = app.extensions["graphcrm_store"]
+    stop = keep_current(app, every=0.05)
     try:
-        db.warm(app)
-        for thread in [t for t in threading.enumerate() if t.name == "graphcrm-search"]:
-            thread.join(timeout=60)
-        monkeypatch.setattr(finder, "_read", lambda store: pytest.fail("read again at the first search"))
-        suggested = app.test_client().get("/api/suggest?q=zhaozg").get_json()["suggestions"]
-        assert [s["id"] for s in suggested] == [ZHAO]
+        referrals.answer(store)  # the viewer's referrals page was shown
+        _wait_until_kept(store)
+        client = app.test_client()
+        with monkeypatch.context() as reads:
+            reads.setattr(finder, "_read", lambda store: pytest.fail("search read again at the first search"))
+            assert [s["id"] for s in client.get("/api/suggest?q=zhaozg").get_json()["suggestions"]] == [ZHAO]
+        writer.write([("MATCH (p:Person {id: $id}) SET p.title = 'Tea Taster'", {"id": ZHAO})])
+        _wait_until_kept(store)
+        with monkeypatch.context() as reads:
+            reads.setattr(finder, "_read", lambda store: pytest.fail("search read again after the write"))
+            reads.setattr(
+                referrals, "_read", lambda store: pytest.fail("referrals read again after the write")
+            )
+            assert [h.id for h in search(store, "tea taster")] == [ZHAO]
+            referrals.answer(store)
     finally:
+        stop.set()
         store.close()
+
+
+def _wait_until_kept(store: Store) -> None:
+    """Until the viewer's thread has search's records and the referrals at the graph's version
+    (a condition waited for, not a time asserted)."""
+    deadline = time.monotonic() + 60
+    while not (finder._memory.get(store, store.version()) and referrals._memory.get(store, store.version())):
+        assert time.monotonic() < deadline, "the viewer did not catch up in 60 s"
+        time.sleep(0.02)

@@ -7,7 +7,7 @@ import threading
 
 from flask import Flask, current_app
 
-from graphcrm import finder
+from graphcrm import finder, kept
 from graphcrm.store import Store, open_store
 
 
@@ -23,16 +23,32 @@ def get_store() -> Store:
     return current_app.extensions["graphcrm_store"]
 
 
-def warm(app: Flask) -> None:
-    """Read, in the background, what search looks through (`graphcrm.finder`: 0.7 s at scale M),
-    so that the viewer's first search answers as fast as the next. For a served viewer only:
-    a test's app may close its store under the read."""
+CATCH_UP_SECONDS = 2.0  # how often a served viewer looks whether another process wrote
+
+
+def keep_current(app: Flask, every: float = CATCH_UP_SECONDS) -> threading.Event:
+    """For a served viewer: read, in the background, what search looks through
+    (`graphcrm.finder`: about a second at scale M), so that its first search answers as fast
+    as the next; then, every `every` seconds, read again what the viewer keeps that another
+    process's write left behind (`graphcrm.kept.catch_up`: one version query when nothing
+    changed). Until the event returned is set (a served viewer never does: the thread ends
+    with it)."""
     store = app.extensions["graphcrm_store"]
-    threading.Thread(target=_warm, args=(store,), name="graphcrm-search", daemon=True).start()
+    stop = threading.Event()
+    threading.Thread(
+        target=_keep_current, args=(store, every, stop), name="graphcrm-current", daemon=True
+    ).start()
+    return stop
 
 
-def _warm(store: Store) -> None:
-    try:
-        finder.warm(store)
-    except Exception:  # shown by the first search instead, which reads it again
-        return
+def _keep_current(store: Store, every: float, stop: threading.Event) -> None:
+    read = False
+    while not stop.is_set():
+        try:
+            if not read:
+                finder.warm(store)
+                read = True
+            kept.catch_up(store)
+        except Exception:  # the next question reads it, and shows what went wrong
+            pass
+        stop.wait(every)
