@@ -111,11 +111,13 @@ class Memory[T]:
             current = kept.value if kept is not None and kept.version == version else None
             self._at[store] = _At(version, make(current))
 
-    def behind(self, store: Store, version: Any) -> bool:
-        """Whether a value is kept for `store` at another version than `version`."""
+    def catch_up(self, store: Store, version: Any) -> None:
+        """Read the value again (`read_again`) if one is kept for `store` at another version
+        than `version`, the graph's now (`catch_up`, the module's)."""
         with self._lock:
             kept = self._at.get(store)
-        return kept is not None and kept.version != version
+        if kept is not None and kept.version != version:
+            self._read_again(store)
 
     def keeps(self, store: Store) -> bool:
         """Whether anything is kept for `store` (at any version): a write then patches it."""
@@ -159,5 +161,4 @@ def catch_up(store: Store) -> None:
     if None in version:
         return
     for memory in _memories:
-        if memory.behind(store, version):
-            memory._read_again(store)
+        memory.catch_up(store, version)
