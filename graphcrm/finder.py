@@ -16,7 +16,7 @@
 Why in Python, over records kept in memory: a search looks at every named record. In Cypher at
 scale M (101,000 records) that took 150-620 ms a search ("a" matches 99,000 of them, each then
 ranked in the engine); in memory the look takes 20-35 ms. The records are read once per graph
-version (`kept.Memory`; 0.5 s at M), and a write of this process that says which records it
+version (`kept.Memory`; 0.7-1.0 s at M), and a write of this process that says which records it
 touches has only those read again (`_patch`), as the referrals are.
 """
 
@@ -160,9 +160,14 @@ def _closeness(
     return 5
 
 
-def warm(store: Store) -> None:
-    """Read what search looks through now, unless it is kept (the viewer does as it starts)."""
+def warm(store: Store) -> bool:
+    """Read what search looks through now, unless it is kept (the viewer does as it starts).
+    False, reading nothing, while relationships are added in bulk (`Store.version`): what is
+    read then would not be kept."""
+    if None in store.version():
+        return False
     _entries(store)
+    return True
 
 
 def _entries(store: Store) -> dict[str, _Entry]:
@@ -183,7 +188,7 @@ def _entries(store: Store) -> dict[str, _Entry]:
 
 
 def _read(store: Store) -> dict[str, _Entry]:
-    """Every named record, read in full (0.35 s of the engine's at scale M, 0.3 s of Python's)."""
+    """Every named record, read in full (at scale M: 0.35-0.55 s of the engine's, 0.3-0.4 s of Python's)."""
     return _grouped(store.scan("finder/entries"))
 
 

@@ -45,9 +45,8 @@ def _keep_current(store: Store, every: float, stop: threading.Event) -> None:
     read = False
     while not stop.is_set():
         try:
-            if not read:
-                finder.warm(store)
-                read = True
+            if not read:  # not during a bulk import, whose records would not be kept
+                read = finder.warm(store)
             kept.catch_up(store)
         except Exception:  # the next question reads it, and shows what went wrong
             pass
